@@ -1,0 +1,10 @@
+namespace GroupNet.Deployment.Model;
+
+/// <summary>Convolution of a levels tensor with +/-1 weights packed uint32[Cout][kh][kw][words]
+/// (bit 1 = +1, padding bits 0).</summary>
+public sealed record BinaryConvTerm(int Input, ConvGeometry Geometry, EquatableArray<uint> Weights, EquatableArray<int> Multipliers)
+    : Term(Input, Multipliers)
+{
+    public override long AccumulatorBound(TensorSpec input) =>
+        ((1L << input.Bits) - 1) * Geometry.Kernel * Geometry.Kernel * input.Channels;
+}

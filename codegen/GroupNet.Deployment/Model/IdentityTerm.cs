@@ -1,0 +1,7 @@
+namespace GroupNet.Deployment.Model;
+
+/// <summary>The input level of the same pixel and channel (a residual shortcut).</summary>
+public sealed record IdentityTerm(int Input, EquatableArray<int> Multipliers) : Term(Input, Multipliers)
+{
+    public override long AccumulatorBound(TensorSpec input) => (1L << input.Bits) - 1;
+}

@@ -1,0 +1,9 @@
+namespace GroupNet.Deployment.Model;
+
+/// <summary>Convolution of a uint8 image with int8 weights stored [Cout][kh][kw][Cin].</summary>
+public sealed record Int8ConvTerm(int Input, ConvGeometry Geometry, EquatableArray<sbyte> Weights, EquatableArray<int> Multipliers)
+    : Term(Input, Multipliers)
+{
+    public override long AccumulatorBound(TensorSpec input) =>
+        255L * 127L * Geometry.Kernel * Geometry.Kernel * input.Channels;
+}

@@ -1,0 +1,30 @@
+using System.Numerics;
+
+namespace GroupNet.Deployment.Reference;
+
+/// <summary>The rounding and shift rules of docs/integer-arithmetic.md, implemented once for C#.</summary>
+public static class IntegerMath
+{
+    /// <summary>floor(u / 2^shift) without shifting a negative value (mirrors the C helper).</summary>
+    public static long FloorShift(long u, int shift) =>
+        u >= 0 ? u >> shift : -((-u - 1) >> shift) - 1;
+
+    /// <summary>floor(v / 2^shift + 1/2): round half up, for any sign.</summary>
+    public static long RoundShift(long v, int shift) =>
+        shift == 0 ? v : FloorShift(v + (1L << (shift - 1)), shift);
+
+    public static int Clamp8(long v) => (int)Math.Clamp(v, -127L, 127L);
+
+    public static int Popcount(uint v) => BitOperations.PopCount(v);
+
+    /// <summary>Number of thresholds z reaches (thresholds non-decreasing).</summary>
+    public static int Level(int z, ReadOnlySpan<int> thresholds)
+    {
+        int level = 0;
+        foreach (int t in thresholds)
+        {
+            level += z >= t ? 1 : 0;
+        }
+        return level;
+    }
+}

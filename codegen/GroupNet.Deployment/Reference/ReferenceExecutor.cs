@@ -1,0 +1,218 @@
+using GroupNet.Deployment.Model;
+
+namespace GroupNet.Deployment.Reference;
+
+/// <summary>
+/// The managed reference: runs a <see cref="DeploymentModel"/> exactly as docs/integer-arithmetic.md
+/// defines it and as the generated C does. Plain loops, written for clarity; the C kernels are
+/// swept against it. Thread-safe: each call allocates its own buffers.
+/// </summary>
+public sealed class ReferenceExecutor
+{
+    private readonly DeploymentModel _model;
+
+    public ReferenceExecutor(DeploymentModel model)
+    {
+        ModelValidator.Validate(model);
+        _model = model;
+    }
+
+    public DeploymentModel Model => _model;
+
+    /// <summary>Runs one image (uint8, [H][W][C]) and returns the int32 logits.</summary>
+    public int[] Infer(ReadOnlySpan<byte> image)
+    {
+        var input = _model.InputTensor;
+        if (image.Length != input.ByteSize)
+        {
+            throw new ArgumentException($"image has {image.Length} bytes, model '{_model.Name}' expects {input.ByteSize} ({input.Height}x{input.Width}x{input.Channels})", nameof(image));
+        }
+        return RunHead(_model.Head, PooledFeatures(image));
+    }
+
+    /// <summary>Runs many images in parallel (output order = input order).</summary>
+    public int[][] InferMany(IReadOnlyList<byte[]> images, int maxThreads = 2)
+    {
+        var results = new int[images.Count][];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, i => results[i] = Infer(images[i]));
+        return results;
+    }
+
+    private object RunLayer(AccumulateLayer layer, object?[] buffers)
+    {
+        var output = _model.Tensors[layer.Output];
+        int outH, outW;
+        (outH, outW) = OutputSize(layer);
+        int cout = layer.OutChannels;
+        var z = new int[cout];
+        var acc = new int[cout];
+        var levels = new int[cout];
+        uint[]? packed = layer.Epilogue is ThresholdEpilogue ? new uint[output.LevelWords] : null;
+        int[]? pooled = layer.Epilogue is PooledEpilogue ? new int[cout] : null;
+        int pixelWords = output.Kind == TensorKind.Levels ? output.Bits * output.Words : 0;
+
+        for (int y = 0; y < outH; y++)
+        {
+            for (int x = 0; x < outW; x++)
+            {
+                Array.Clear(z);
+                foreach (var term in layer.Terms)
+                {
+                    Accumulate(term, buffers[term.Input]!, y, x, acc);
+                    for (int o = 0; o < cout; o++)
+                    {
+                        z[o] += term.Multipliers[o] * acc[o];
+                    }
+                }
+                switch (layer.Epilogue)
+                {
+                    case ThresholdEpilogue te:
+                        int per = te.ThresholdsPerChannel;
+                        var thresholds = te.Thresholds.AsSpan();
+                        for (int o = 0; o < cout; o++)
+                        {
+                            levels[o] = IntegerMath.Level(z[o], thresholds.Slice(o * per, per));
+                        }
+                        BitPacking.PackLevels(levels, te.Bits, packed.AsSpan((y * outW + x) * pixelWords, pixelWords));
+                        break;
+                    case PooledEpilogue:
+                        for (int o = 0; o < cout; o++)
+                        {
+                            pooled![o] += z[o];
+                        }
+                        break;
+                }
+            }
+        }
+        return (object?)packed ?? pooled!;
+    }
+
+    private (int H, int W) OutputSize(AccumulateLayer layer)
+    {
+        var term = layer.Terms[0];
+        var input = _model.Tensors[term.Input];
+        return term switch
+        {
+            Int8ConvTerm c => (c.Geometry.OutputSize(input.Height), c.Geometry.OutputSize(input.Width)),
+            BinaryConvTerm c => (c.Geometry.OutputSize(input.Height), c.Geometry.OutputSize(input.Width)),
+            _ => (input.Height, input.Width),
+        };
+    }
+
+    private void Accumulate(Term term, object buffer, int y, int x, int[] acc)
+    {
+        var input = _model.Tensors[term.Input];
+        int cout = acc.Length;
+        Array.Clear(acc);
+        switch (term)
+        {
+            case Int8ConvTerm c:
+            {
+                var image = (byte[])buffer;
+                var g = c.Geometry;
+                int cin = input.Channels;
+                for (int o = 0; o < cout; o++)
+                {
+                    int sum = 0;
+                    for (int ky = 0; ky < g.Kernel; ky++)
+                    {
+                        int iy = y * g.Stride - g.Padding + ky;
+                        if (iy < 0 || iy >= input.Height) continue;
+                        for (int kx = 0; kx < g.Kernel; kx++)
+                        {
+                            int ix = x * g.Stride - g.Padding + kx;
+                            if (ix < 0 || ix >= input.Width) continue;
+                            int wBase = ((o * g.Kernel + ky) * g.Kernel + kx) * cin;
+                            int pBase = (iy * input.Width + ix) * cin;
+                            for (int ci = 0; ci < cin; ci++)
+                            {
+                                sum += image[pBase + ci] * c.Weights[wBase + ci];
+                            }
+                        }
+                    }
+                    acc[o] = sum;
+                }
+                break;
+            }
+            case BinaryConvTerm c:
+            {
+                var levels = (uint[])buffer;
+                var g = c.Geometry;
+                int words = input.Words, bits = input.Bits;
+                for (int o = 0; o < cout; o++)
+                {
+                    int sum = 0;
+                    for (int ky = 0; ky < g.Kernel; ky++)
+                    {
+                        int iy = y * g.Stride - g.Padding + ky;
+                        if (iy < 0 || iy >= input.Height) continue;
+                        for (int kx = 0; kx < g.Kernel; kx++)
+                        {
+                            int ix = x * g.Stride - g.Padding + kx;
+                            if (ix < 0 || ix >= input.Width) continue;
+                            int wBase = ((o * g.Kernel + ky) * g.Kernel + kx) * words;
+                            int pBase = (iy * input.Width + ix) * bits * words;
+                            for (int b = 0; b < bits; b++)
+                            {
+                                for (int w = 0; w < words; w++)
+                                {
+                                    uint a = levels[pBase + b * words + w];
+                                    int plane = 2 * IntegerMath.Popcount(a & c.Weights[wBase + w]) - IntegerMath.Popcount(a);
+                                    sum += plane << b;
+                                }
+                            }
+                        }
+                    }
+                    acc[o] = sum;
+                }
+                break;
+            }
+            case IdentityTerm:
+            {
+                var levels = (uint[])buffer;
+                int words = input.Words, bits = input.Bits;
+                var pixel = levels.AsSpan((y * input.Width + x) * bits * words, bits * words);
+                for (int o = 0; o < cout; o++)
+                {
+                    acc[o] = BitPacking.UnpackLevel(pixel, bits, words, o);
+                }
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"unknown term {term.GetType().Name}");
+        }
+    }
+
+    private static int[] RunHead(LinearHead head, int[] pooled)
+    {
+        var x8 = new int[head.InFeatures];
+        for (int c = 0; c < head.InFeatures; c++)
+        {
+            long v = (long)pooled[c] * head.RequantMultipliers[c] + head.RequantOffsets[c];
+            x8[c] = IntegerMath.Clamp8(IntegerMath.RoundShift(v, head.RequantShift));
+        }
+        var logits = new int[head.OutFeatures];
+        for (int j = 0; j < head.OutFeatures; j++)
+        {
+            int sum = head.Bias[j];
+            for (int c = 0; c < head.InFeatures; c++)
+            {
+                sum += head.Weights[j * head.InFeatures + c] * x8[c];
+            }
+            logits[j] = sum;
+        }
+        return logits;
+    }
+
+    /// <summary>The pooled int32 features of one image (for calibration of the head).</summary>
+    public int[] PooledFeatures(ReadOnlySpan<byte> image)
+    {
+        var buffers = new object?[_model.Tensors.Length];
+        buffers[0] = image.ToArray();
+        foreach (var layer in _model.Layers)
+        {
+            buffers[layer.Output] = RunLayer(layer, buffers);
+        }
+        return (int[])buffers[_model.Head.Input]!;
+    }
+}
