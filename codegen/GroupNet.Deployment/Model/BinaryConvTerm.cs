@@ -7,4 +7,7 @@ public sealed record BinaryConvTerm(int Input, ConvGeometry Geometry, EquatableA
 {
     public override long AccumulatorBound(TensorSpec input) =>
         ((1L << input.Bits) - 1) * Geometry.Kernel * Geometry.Kernel * input.Channels;
+
+    public override (int Height, int Width) OutputSize(TensorSpec input) =>
+        (Geometry.OutputSize(input.Height), Geometry.OutputSize(input.Width));
 }

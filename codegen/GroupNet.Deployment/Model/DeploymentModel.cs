@@ -17,4 +17,8 @@ public sealed record DeploymentModel(
     public int NumClasses => Head.OutFeatures;
 
     public int InputBytes => InputTensor.ByteSize;
+
+    /// <summary>Output height and width of a layer (all its terms agree; the validator checks it).</summary>
+    public (int Height, int Width) OutputSize(AccumulateLayer layer) =>
+        layer.Terms[0].OutputSize(Tensors[layer.Terms[0].Input]);
 }

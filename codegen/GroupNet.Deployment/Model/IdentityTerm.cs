@@ -4,4 +4,6 @@ namespace GroupNet.Deployment.Model;
 public sealed record IdentityTerm(int Input, EquatableArray<int> Multipliers) : Term(Input, Multipliers)
 {
     public override long AccumulatorBound(TensorSpec input) => (1L << input.Bits) - 1;
+
+    public override (int Height, int Width) OutputSize(TensorSpec input) => (input.Height, input.Width);
 }

@@ -6,4 +6,7 @@ public sealed record Int8ConvTerm(int Input, ConvGeometry Geometry, EquatableArr
 {
     public override long AccumulatorBound(TensorSpec input) =>
         255L * 127L * Geometry.Kernel * Geometry.Kernel * input.Channels;
+
+    public override (int Height, int Width) OutputSize(TensorSpec input) =>
+        (Geometry.OutputSize(input.Height), Geometry.OutputSize(input.Width));
 }

@@ -39,20 +39,10 @@ public static class ModelValidator
             worst = Math.Max(worst, sum);
         }
         var output = model.Tensors[layer.Output];
-        return layer.Epilogue is PooledEpilogue ? worst * OutputPixels(model, layer) : worst;
+        var (h, w) = model.OutputSize(layer);
+        return layer.Epilogue is PooledEpilogue ? worst * h * w : worst;
     }
 
-    private static long OutputPixels(DeploymentModel model, AccumulateLayer layer)
-    {
-        var first = layer.Terms[0];
-        var input = model.Tensors[first.Input];
-        return first switch
-        {
-            Int8ConvTerm c => (long)c.Geometry.OutputSize(input.Height) * c.Geometry.OutputSize(input.Width),
-            BinaryConvTerm c => (long)c.Geometry.OutputSize(input.Height) * c.Geometry.OutputSize(input.Width),
-            _ => (long)input.Height * input.Width,
-        };
-    }
 
     private static void ValidateTensors(EquatableArray<TensorSpec> tensors)
     {
@@ -120,8 +110,7 @@ public static class ModelValidator
                     {
                         Require(v >= -127, tf + ".weights", "int8 weights must be in -127..127");
                     }
-                    h = c.Geometry.OutputSize(input.Height);
-                    w = c.Geometry.OutputSize(input.Width);
+                    (h, w) = c.OutputSize(input);
                     break;
                 case BinaryConvTerm c:
                     Require(input.Kind == TensorKind.Levels, tf + ".input", "a binary conv reads a levels tensor");
@@ -138,14 +127,12 @@ public static class ModelValidator
                             Require((c.Weights[i] & padMask) == 0, tf + ".weights", $"padding bits of word {i} must be 0");
                         }
                     }
-                    h = c.Geometry.OutputSize(input.Height);
-                    w = c.Geometry.OutputSize(input.Width);
+                    (h, w) = c.OutputSize(input);
                     break;
                 case IdentityTerm:
                     Require(input.Kind == TensorKind.Levels, tf + ".input", "an identity term reads a levels tensor");
                     Require(input.Channels == layer.OutChannels, tf + ".input", $"identity needs {layer.OutChannels} channels, input has {input.Channels}");
-                    h = input.Height;
-                    w = input.Width;
+                    (h, w) = term.OutputSize(input);
                     break;
                 default:
                     throw new ModelValidationException(tf, "unknown term kind");

@@ -6,4 +6,7 @@ public abstract record Term(int Input, EquatableArray<int> Multipliers)
 {
     /// <summary>Largest |acc| this term can produce for an input tensor of the given shape.</summary>
     public abstract long AccumulatorBound(TensorSpec input);
+
+    /// <summary>Output height and width for an input tensor of the given shape.</summary>
+    public abstract (int Height, int Width) OutputSize(TensorSpec input);
 }

@@ -41,8 +41,7 @@ public sealed class ReferenceExecutor
     private object RunLayer(AccumulateLayer layer, object?[] buffers)
     {
         var output = _model.Tensors[layer.Output];
-        int outH, outW;
-        (outH, outW) = OutputSize(layer);
+        var (outH, outW) = _model.OutputSize(layer);
         int cout = layer.OutChannels;
         var z = new int[cout];
         var acc = new int[cout];
@@ -87,17 +86,6 @@ public sealed class ReferenceExecutor
         return (object?)packed ?? pooled!;
     }
 
-    private (int H, int W) OutputSize(AccumulateLayer layer)
-    {
-        var term = layer.Terms[0];
-        var input = _model.Tensors[term.Input];
-        return term switch
-        {
-            Int8ConvTerm c => (c.Geometry.OutputSize(input.Height), c.Geometry.OutputSize(input.Width)),
-            BinaryConvTerm c => (c.Geometry.OutputSize(input.Height), c.Geometry.OutputSize(input.Width)),
-            _ => (input.Height, input.Width),
-        };
-    }
 
     private void Accumulate(Term term, object buffer, int y, int x, int[] acc)
     {

