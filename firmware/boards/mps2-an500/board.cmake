@@ -1,0 +1,20 @@
+# Board: ARM MPS2 FPGA image AN500 (Cortex-M7), emulated by QEMU machine "mps2-an500".
+#
+# Every board folder under firmware/boards/ provides a board.cmake that sets the same variables;
+# the top-level CMakeLists.txt includes it before any C target is declared, so the CPU flags
+# reach the runtime, the model and the firmware alike.
+#
+#   GN_BOARD_CORE           core name used in reports ("M7")
+#   GN_BOARD_QEMU_MACHINE   qemu-system-arm -M value
+#   GN_BOARD_QEMU_CPU       qemu-system-arm -cpu value
+#   GN_BOARD_CPU_FLAGS      compile + link flags selecting the core and ABI
+#   GN_BOARD_LINKER_SCRIPT  absolute path of the linker script
+#   GN_BOARD_SOURCES        board C sources (vector table, reset handler)
+
+set(GN_BOARD_CORE "M7")
+set(GN_BOARD_QEMU_MACHINE "mps2-an500")
+set(GN_BOARD_QEMU_CPU "cortex-m7")
+# Integer-only firmware: soft-float ABI, no FPU enable needed in the reset handler.
+set(GN_BOARD_CPU_FLAGS -mcpu=cortex-m7 -mthumb -mfloat-abi=soft)
+set(GN_BOARD_LINKER_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/mps2-an500.ld")
+set(GN_BOARD_SOURCES "${CMAKE_CURRENT_LIST_DIR}/startup.c")
