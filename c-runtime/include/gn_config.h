@@ -1,0 +1,57 @@
+/**
+ * @file gn_config.h
+ * @brief Maps compiler feature macros to the Group-Net runtime's feature switches, once.
+ *
+ * Every other file tests only the GN_HAVE_* macros below, never compiler macros directly.
+ *
+ * - GN_HAVE_DSP      1 when the core has the Armv7E-M DSP extension (Cortex-M4/M7/M33 with DSP).
+ * - GN_HAVE_MVE      1 when the core has Helium (M-profile vector extension, Cortex-M55/M85).
+ * - GN_HAVE_POPCOUNT 1 when the target has a single popcount instruction, so that
+ *                    __builtin_popcount is cheap (x86 with POPCNT, AArch64). Cortex-M has no
+ *                    popcount instruction: __builtin_popcount would call a libgcc routine, so the
+ *                    portable SWAR sequence is the default there.
+ *
+ * Each switch may be forced from the build (-DGN_HAVE_POPCOUNT=0, for example).
+ */
+#ifndef GN_CONFIG_H
+#define GN_CONFIG_H
+
+#ifndef GN_HAVE_DSP
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define GN_HAVE_DSP 1
+#else
+#define GN_HAVE_DSP 0
+#endif
+#endif
+
+#ifndef GN_HAVE_MVE
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#define GN_HAVE_MVE 1
+#else
+#define GN_HAVE_MVE 0
+#endif
+#endif
+
+#ifndef GN_HAVE_POPCOUNT
+#if defined(__GNUC__) && (defined(__POPCNT__) || defined(__aarch64__))
+#define GN_HAVE_POPCOUNT 1
+#else
+#define GN_HAVE_POPCOUNT 0
+#endif
+#endif
+
+/** Places constant tables on a 4-byte boundary (word loads from flash). */
+#if defined(__GNUC__) || defined(__clang__)
+#define GN_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define GN_ALIGN(n)
+#endif
+
+/** Small helpers whose constant arguments must propagate into the caller's loops. */
+#if defined(__GNUC__) || defined(__clang__)
+#define GN_INLINE static inline __attribute__((always_inline))
+#else
+#define GN_INLINE static inline
+#endif
+
+#endif /* GN_CONFIG_H */

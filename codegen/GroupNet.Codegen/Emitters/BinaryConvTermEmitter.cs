@@ -1,0 +1,56 @@
+using GroupNet.Deployment.Model;
+
+namespace GroupNet.Codegen.Emitters;
+
+/// <summary>Binary conv on a levels tensor: gather the window once per pixel, count the window's
+/// activation bits once, then per output channel acc = 2 * sum_b 2^b * popcount(A_b &amp; W) - apop.</summary>
+public sealed class BinaryConvTermEmitter : TermEmitter
+{
+    public override bool Handles(Term term) => term is BinaryConvTerm;
+
+    public override IEnumerable<string> Constants(TermContext c)
+    {
+        var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
+        var input = c.Input;
+        yield return Const(c, "IN_H", input.Height);
+        yield return Const(c, "IN_W", input.Width);
+        yield return Const(c, "BITS", input.Bits);
+        yield return Const(c, "WORDS", input.Words);
+        yield return Const(c, "K", g.Kernel);
+        yield return Const(c, "S", g.Stride);
+        yield return Const(c, "P", g.Padding);
+        yield return Const(c, "TAPS", g.Kernel * g.Kernel);
+    }
+
+    public override IEnumerable<CTable> Tables(TermContext c)
+    {
+        var term = (BinaryConvTerm)c.Layer.Terms[c.TermIndex];
+        var g = term.Geometry;
+        yield return CTable.Matrix(c.TableName("weights"), "uint32_t",
+            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: binary conv {g.Kernel}x{g.Kernel}, {c.Layer.OutChannels} filters x [{g.Kernel * g.Kernel} taps][{c.Input.Words} words] ({c.Input.Channels} input channels; bit 1 = +1)",
+            term.Weights, c.Layer.OutChannels, CLiteral.Hex32, "out channel");
+        yield return c.MultiplierTable(term);
+    }
+
+    public override string Code(TermContext c, TemplateSet templates)
+    {
+        var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
+        return templates.Render("term_binary_conv", new
+        {
+            t = c.TermIndex,
+            index = c.LayerIndex,
+            k = g.Kernel,
+            s = g.Stride,
+            p = g.Padding,
+            input = c.Input.Id,
+            inputName = CLiteral.CommentText(c.Input.Name),
+            inC = c.Input.Channels,
+            bits = c.Input.Bits,
+            p_ = c.Prefix,
+            arg = c.InputArg,
+            op = c.Op,
+            mult = c.TableName("mult"),
+            weights = c.TableName("weights"),
+        });
+    }
+}

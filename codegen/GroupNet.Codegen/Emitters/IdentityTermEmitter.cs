@@ -1,0 +1,35 @@
+using GroupNet.Deployment.Model;
+
+namespace GroupNet.Codegen.Emitters;
+
+/// <summary>Identity shortcut: the input level of the same pixel and channel.</summary>
+public sealed class IdentityTermEmitter : TermEmitter
+{
+    public override bool Handles(Term term) => term is IdentityTerm;
+
+    public override IEnumerable<string> Constants(TermContext c)
+    {
+        yield return Const(c, "BITS", c.Input.Bits);
+        yield return Const(c, "WORDS", c.Input.Words);
+    }
+
+    public override IEnumerable<CTable> Tables(TermContext c)
+    {
+        yield return c.MultiplierTable(c.Layer.Terms[c.TermIndex]);
+    }
+
+    public override string Code(TermContext c, TemplateSet templates) =>
+        templates.Render("term_identity", new
+        {
+            t = c.TermIndex,
+            index = c.LayerIndex,
+            input = c.Input.Id,
+            inputName = CLiteral.CommentText(c.Input.Name),
+            inC = c.Input.Channels,
+            bits = c.Input.Bits,
+            p_ = c.Prefix,
+            arg = c.InputArg,
+            op = c.Op,
+            mult = c.TableName("mult"),
+        });
+}

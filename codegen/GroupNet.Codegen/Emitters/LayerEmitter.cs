@@ -1,0 +1,91 @@
+using GroupNet.Deployment.Model;
+
+namespace GroupNet.Codegen.Emitters;
+
+/// <summary>Emits one accumulate layer as a static function with compile-time shapes: loops over
+/// output pixels, one block per term (via its <see cref="TermEmitter"/>), then the epilogue.</summary>
+public sealed class LayerEmitter(TemplateSet templates)
+{
+    public sealed record Result(string Code, IReadOnlyList<CTable> Tables, string FunctionName, IReadOnlyList<int> Inputs);
+
+    public static string Identifier(string name)
+    {
+        var chars = name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '_').ToArray();
+        return new string(chars);
+    }
+
+    public Result Emit(DeploymentModel model, int index)
+    {
+        var layer = model.Layers[index];
+        var output = model.Tensors[layer.Output];
+        var inputs = layer.Terms.Select(t => t.Input).Distinct().ToList();
+        string ArgOf(int tensor) => tensor == 0 ? "image" : $"in{tensor}";
+
+        var constants = new List<string>();
+        var tables = new List<CTable>();
+        var terms = new List<string>();
+        for (int t = 0; t < layer.Terms.Length; t++)
+        {
+            var context = new TermContext(model, layer, index, t, ArgOf(layer.Terms[t].Input));
+            var emitter = TermEmitter.For(layer.Terms[t]);
+            constants.AddRange(emitter.Constants(context));
+            tables.AddRange(emitter.Tables(context));
+            terms.Add(emitter.Code(context, templates).TrimEnd('\n'));
+        }
+
+        string epilogue, prologue = "", outParam, summary;
+        switch (layer.Epilogue)
+        {
+            case ThresholdEpilogue te:
+                constants.Add($"GN_L{index}_OUT_BITS = {CLiteral.Int(output.Bits)}");
+                constants.Add($"GN_L{index}_OUT_WORDS = {CLiteral.Int(output.Words)}");
+                string thresholds = $"gn_l{index}_thresholds";
+                tables.Add(CTable.Matrix(thresholds, "int32_t",
+                    $"layer {index} \"{CLiteral.CommentText(layer.Name)}\": thresholds [{layer.OutChannels}][{te.ThresholdsPerChannel}], level = #(z >= T)",
+                    te.Thresholds, layer.OutChannels, CLiteral.Int32, "channel"));
+                epilogue = templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds });
+                outParam = "uint32_t *out";
+                summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", {output.Bits}-bit levels {output.Height}x{output.Width}x{output.Channels}";
+                break;
+            case PooledEpilogue:
+                epilogue = templates.Render("epilogue_pooled", new { index });
+                prologue = $"    for (o = 0; o < GN_L{index}_COUT; o++)\n    {{\n        pooled[o] = 0;\n    }}\n";
+                outParam = "int32_t *pooled";
+                summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", pooled int32 x {output.Channels}";
+                break;
+            default:
+                throw new NotSupportedException($"no emitter for epilogue {layer.Epilogue.GetType().Name}");
+        }
+
+        var (outH, outW) = OutputSize(model, layer);
+        var parameters = inputs.Select(t => t == 0 ? "const uint8_t *image" : $"const uint32_t *in{t}").Append(outParam);
+        string function = $"gn_layer{index}_{Identifier(layer.Name)}";
+        string code = templates.Render("layer", new
+        {
+            index,
+            name = Identifier(layer.Name),
+            summary,
+            outH,
+            outW,
+            cout = layer.OutChannels,
+            constants,
+            @params = string.Join(", ", parameters),
+            prologue,
+            terms,
+            epilogue = epilogue.TrimEnd('\n'),
+        });
+        return new Result(code.TrimEnd('\n'), tables, function, inputs);
+    }
+
+    public static (int H, int W) OutputSize(DeploymentModel model, AccumulateLayer layer)
+    {
+        var term = layer.Terms[0];
+        var input = model.Tensors[term.Input];
+        return term switch
+        {
+            Int8ConvTerm c => (c.Geometry.OutputSize(input.Height), c.Geometry.OutputSize(input.Width)),
+            BinaryConvTerm c => (c.Geometry.OutputSize(input.Height), c.Geometry.OutputSize(input.Width)),
+            _ => (input.Height, input.Width),
+        };
+    }
+}
