@@ -1,0 +1,55 @@
+using System.CommandLine;
+using GroupNet.Codegen;
+using GroupNet.Deployment.Data;
+using GroupNet.Deployment.Format;
+using GroupNet.Firmware;
+
+namespace GroupNet.Cli.Commands;
+
+/// <summary>`groupnet generate MODEL --board NAME --out DIR`: the model as a C library folder
+/// (CMake target gn_model, one header gn_model.h), written atomically.</summary>
+public static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<FileInfo>("model") { Description = "deployment model file (.gndm)" };
+        var board = new Option<string>("--board") { Description = "target board: " + string.Join(", ", Boards.All.Select(b => b.Name)), DefaultValueFactory = _ => "mps2-an386" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "output folder (replaced atomically)", Required = true };
+        var images = new Option<FileInfo?>("--images") { Description = "IDX images to embed as test data (gn_test_data.c)" };
+        var count = new Option<int>("--count") { Description = "how many test images to embed", DefaultValueFactory = _ => 32 };
+        var command = new Command("generate", "Generate the C source of a model for a board");
+        command.Arguments.Add(model);
+        command.Options.Add(board);
+        command.Options.Add(output);
+        command.Options.Add(images);
+        command.Options.Add(count);
+        command.SetAction(parse =>
+        {
+            var m = ModelFile.Load(parse.GetValue(model)!.FullName);
+            var b = Boards.Get(parse.GetValue(board)!);
+            var testImages = parse.GetValue(images) is { } idxFile
+                ? LoadImages(idxFile.FullName, parse.GetValue(count), m.InputBytes)
+                : [];
+            string target = parse.GetValue(output)!.FullName;
+            var files = AtomicFolder.Write(target, dir => new ModelEmitter().Emit(m, dir, new EmitOptions(testImages)));
+            Console.WriteLine($"generated {files.Count} files for {b.Name} ({b.Core}) in {target}");
+            Console.WriteLine($"build: cmake -S {Cli.RepositoryRoot()} -B build-{b.Name} -DCMAKE_TOOLCHAIN_FILE=firmware/cmake/arm-none-eabi.cmake -DGN_BOARD={b.Name} -DGN_MODEL_DIR={target}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static IReadOnlyList<byte[]> LoadImages(string path, int count, int inputBytes)
+    {
+        var idx = IdxFile.ReadImages(path);
+        if (idx.ImageBytes != inputBytes)
+        {
+            throw new UserInputException($"{path}: images are {idx.Rows}x{idx.Columns} ({idx.ImageBytes} bytes), the model expects {inputBytes} bytes");
+        }
+        if (count < 1)
+        {
+            throw new UserInputException($"--count must be at least 1, found {count}");
+        }
+        return idx.Take(count);
+    }
+}

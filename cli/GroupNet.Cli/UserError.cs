@@ -1,0 +1,13 @@
+using GroupNet.Deployment.Format;
+using GroupNet.Deployment.Model;
+
+namespace GroupNet.Cli;
+
+/// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit code 2.</summary>
+public static class UserError
+{
+    public static bool IsUserError(Exception e) => e is ModelFormatException or ModelValidationException
+        or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
+        or UnauthorizedAccessException or ArgumentException or TimeoutException
+        or GroupNet.Trainer.Export.ExportException or UserInputException;
+}

@@ -1,0 +1,41 @@
+using GroupNet.Codegen;
+using GroupNet.Deployment.Model;
+using GroupNet.Deployment.Reference;
+
+namespace GroupNet.Firmware;
+
+/// <summary>
+/// The product's central check: generate a model's C with embedded test images, build the firmware
+/// for a board, run it in QEMU and compare every logit with the managed reference.
+/// </summary>
+public sealed class FirmwareAgreement
+{
+    private readonly string _repoRoot;
+
+    /// <summary>Creates the check for a repository checkout.</summary>
+    /// <param name="repoRoot">Folder holding CMakeLists.txt, firmware/ and c-runtime/.</param>
+    public FirmwareAgreement(string repoRoot) => _repoRoot = repoRoot;
+
+    /// <summary>Generates, builds, emulates and compares.</summary>
+    /// <param name="model">The deployment model.</param>
+    /// <param name="board">Board to build for.</param>
+    /// <param name="images">Test images embedded in the firmware.</param>
+    /// <param name="workDir">Where the generated model and the build go (created).</param>
+    /// <param name="countInstructions">Load the instruction-count plugin.</param>
+    public AgreementResult Run(DeploymentModel model, Board board, IReadOnlyList<byte[]> images, string workDir, bool countInstructions = false)
+    {
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("at least one test image is needed", nameof(images));
+        }
+        string modelDir = Path.Combine(workDir, "model");
+        new ModelEmitter().Emit(model, modelDir, new EmitOptions(images));
+        var build = new FirmwareBuilder(_repoRoot).Build(board, modelDir, Path.Combine(workDir, "build-" + board.Name));
+        var timeout = TimeSpan.FromSeconds(60 + images.Count * (countInstructions ? 2.0 : 0.5));
+        var run = new QemuRunner(_repoRoot).Run(board, build.ElfPath, new QemuRunOptions { CountInstructions = countInstructions, Timeout = timeout });
+        var expected = new ReferenceExecutor(model).InferMany(images);
+        var mismatches = LogitMismatch.Compare(run.Logits, expected);
+        int identical = Enumerable.Range(0, images.Count).Count(i => i < run.Logits.Length && run.Logits[i].AsSpan().SequenceEqual(expected[i]));
+        return new AgreementResult(board, images.Count, identical, mismatches, build.Size, run, build.ElfPath);
+    }
+}
