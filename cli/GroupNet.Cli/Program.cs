@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GroupNet.Cli.Commands;
+using Spectre.Console;
 
 namespace GroupNet.Cli;
 
@@ -7,7 +8,20 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI: plain text, wide tables, no cursor tricks.
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+            });
+            AnsiConsole.Profile.Width = 160;
+        }
         var root = new RootCommand("groupnet: train Group-Net binary networks and turn them into Cortex-M firmware");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());

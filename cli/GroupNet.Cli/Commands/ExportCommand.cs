@@ -1,0 +1,42 @@
+using System.CommandLine;
+using GroupNet.Deployment.Format;
+using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Export;
+using GroupNet.Trainer.Tensors;
+
+namespace GroupNet.Cli.Commands;
+
+/// <summary>`groupnet export CHECKPOINT --out MODEL.gndm`: fold the trained network into the integer program.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Argument<FileInfo>("checkpoint") { Description = "checkpoint written by `groupnet train`" };
+        var data = DataOptions.DataFolder();
+        var name = new Option<string>("--name") { Description = "model name (a C identifier: gn_<name>_infer)", DefaultValueFactory = _ => "tiny" };
+        var calibration = new Option<int>("--calibration") { Description = "training images used to scale the 8-bit classifier input", DefaultValueFactory = _ => 2000 };
+        var output = new Option<FileInfo>("--out") { Description = "deployment model file (.gndm), written atomically", Required = true };
+        var command = new Command("export", "Export a trained checkpoint to an integer-only deployment model");
+        command.Arguments.Add(checkpoint);
+        foreach (var o in new Option[] { data, name, calibration, output })
+        {
+            command.Options.Add(o);
+        }
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(checkpoint)!.FullName;
+            var model = ModelCheckpoint.Load(path, new TrainingContext());
+            var train = MnistIdx.LoadSplit(parse.GetValue(data)!.FullName, train: true);
+            int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
+            var images = Enumerable.Range(0, n).Select(i => train.Pixels.AsSpan(i * train.ImageSize, train.ImageSize).ToArray()).ToArray();
+            var config = model.Config;
+            var deployed = new GroupNetExporter().Export(GroupNetV1Params.From(model), parse.GetValue(name)!,
+                $"Group-Net v1 K={config.Bases} W1A{config.ActivationBits} MNIST", images);
+            string outPath = parse.GetValue(output)!.FullName;
+            ModelFile.Save(deployed, outPath);
+            Console.WriteLine($"exported {deployed.Name}: {deployed.Layers.Length} integer layers + 8-bit head, {new FileInfo(outPath).Length:N0} bytes, hash {ModelFile.Hash(deployed)[..16]} -> {outPath}");
+            return 0;
+        });
+        return command;
+    }
+}
