@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Modules;
+using GroupNet.Trainer.Ops;
+using GroupNet.Trainer.Optim;
+using GroupNet.Trainer.Tensors;
+
+namespace GroupNet.Trainer.Training;
+
+/// <summary>
+/// Supervised training loop: Nesterov SGD (weight decay only on weights of rank >= 2, i.e. convolution and
+/// linear weights; BN parameters, group scales and biases are not decayed), cosine learning rate per
+/// iteration, per-batch progress, per-epoch evaluation and checkpoints.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly CosineLrSchedule _schedule;
+    private readonly int _batchesPerEpoch;
+
+    /// <summary>Creates a trainer for <paramref name="model"/> on a training set of <paramref name="trainCount"/> images.</summary>
+    public Trainer(Module model, TrainerOptions options, int trainCount)
+    {
+        options.Validate();
+        Model = model;
+        Options = options;
+        var decayed = model.Parameters().Where(p => p.Rank >= 2).ToList();
+        var plain = model.Parameters().Where(p => p.Rank < 2).ToList();
+        Optimizer = new Sgd([new ParameterGroup(decayed, options.WeightDecay), new ParameterGroup(plain, 0f)],
+            options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
+        _batchesPerEpoch = (trainCount + options.BatchSize - 1) / options.BatchSize;
+        _schedule = new CosineLrSchedule(options.LearningRate, (long)_batchesPerEpoch * options.Epochs, 0f, options.WarmupSteps);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public Module Model { get; }
+
+    /// <summary>The options.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The optimiser (state is saved in checkpoints).</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Epochs finished so far (restored by <see cref="Resume"/>).</summary>
+    public int CompletedEpochs { get; private set; }
+
+    private TrainingContext Context => Model.Context;
+
+    /// <summary>Trains epochs <see cref="CompletedEpochs"/> .. Epochs - 1, evaluating on <paramref name="test"/> after each
+    /// and checkpointing when <see cref="TrainerOptions.CheckpointPath"/> is set.</summary>
+    public IReadOnlyList<EpochResult> Fit(ImageDataset train, ImageDataset? test, IProgress<TrainingProgress>? progress = null,
+        string metadata = "", CancellationToken cancellationToken = default)
+    {
+        var results = new List<EpochResult>();
+        while (CompletedEpochs < Options.Epochs)
+        {
+            var r = TrainEpoch(train, progress, cancellationToken);
+            double? acc = test is null ? null : Evaluate(Model, test).Accuracy;
+            r = r with { TestAccuracy = acc };
+            results.Add(r);
+            if (Options.CheckpointPath is { } path)
+            {
+                Checkpoint.Save(path, Model, Optimizer, CompletedEpochs, metadata);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Trains one epoch (the next one) and returns its summary (without test accuracy).</summary>
+    public EpochResult TrainEpoch(ImageDataset train, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        int epoch = CompletedEpochs;
+        var loader = new DataLoader(train, Options.BatchSize, shuffle: true, Options.Seed, Options.MaxShift);
+        Model.Train();
+        var ctx = Context;
+        var sw = Stopwatch.StartNew();
+        double lossSum = 0;
+        long seen = 0, correct = 0;
+        int batch = 0;
+        long step = (long)epoch * _batchesPerEpoch;
+        using (var outer = ctx.BeginScope())
+        {
+            var e = loader.Epoch(ctx, epoch).GetEnumerator();
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = ctx.BeginScope();
+                if (!e.MoveNext())
+                {
+                    break;
+                }
+                var b = e.Current;
+                float lr = _schedule.At(step++);
+                Optimizer.LearningRate = lr;
+                var (loss, hits) = TrainStep(b);
+                lossSum += loss * b.Labels.Length;
+                correct += hits;
+                seen += b.Labels.Length;
+                batch++;
+                progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch, _batchesPerEpoch, lossSum / seen, (double)correct / seen,
+                    seen / sw.Elapsed.TotalSeconds, lr));
+            }
+        }
+        CompletedEpochs++;
+        return new EpochResult(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), null, sw.Elapsed.TotalSeconds, seen / sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>One optimisation step on a batch: forward, loss, backward, update. Returns (loss, correct count).</summary>
+    public (float Loss, int Correct) TrainStep(Batch batch)
+    {
+        var ctx = Context;
+        Optimizer.ZeroGrad();
+        var logits = Model.Forward(batch.Images);
+        var loss = Functional.CrossEntropy(ctx, logits, batch.Labels);
+        float value = loss.Item();
+        int hits = CountCorrect(logits, batch.Labels);
+        loss.Backward(ctx);
+        Optimizer.Step();
+        return (value, hits);
+    }
+
+    /// <summary>Restores model, optimiser and epoch count from a checkpoint (the <c>--resume</c> path).</summary>
+    public CheckpointData Resume(string path)
+    {
+        var data = Checkpoint.Load(path, Model, Optimizer);
+        CompletedEpochs = data.Epoch;
+        return data;
+    }
+
+    /// <summary>Writes a checkpoint now.</summary>
+    public void SaveCheckpoint(string path, string metadata = "") => Checkpoint.Save(path, Model, Optimizer, CompletedEpochs, metadata);
+
+    /// <summary>Accuracy and loss of <paramref name="model"/> in eval mode (running BN statistics); restores the previous mode.</summary>
+    public static EvaluationResult Evaluate(Module model, ImageDataset data, int batchSize = 500)
+    {
+        var ctx = model.Context;
+        bool wasTraining = model.Training;
+        model.Eval();
+        var loader = new DataLoader(data, batchSize, shuffle: false);
+        double lossSum = 0;
+        int correct = 0;
+        using (ctx.NoGrad())
+        using (ctx.BeginScope())
+        {
+            var e = loader.Epoch(ctx, 0).GetEnumerator();
+            while (true)
+            {
+                using var scope = ctx.BeginScope();
+                if (!e.MoveNext())
+                {
+                    break;
+                }
+                var logits = model.Forward(e.Current.Images);
+                lossSum += Functional.CrossEntropy(ctx, logits, e.Current.Labels).Item() * e.Current.Labels.Length;
+                correct += CountCorrect(logits, e.Current.Labels);
+            }
+        }
+        model.Train(wasTraining);
+        return new EvaluationResult((double)correct / data.Count, lossSum / data.Count, data.Count, correct);
+    }
+
+    /// <summary>
+    /// Re-estimates every BatchNorm2d's running statistics with frozen weights: resets them and averages the
+    /// batch statistics of <paramref name="batches"/> training batches cumulatively (PyTorch momentum = None),
+    /// in training mode without gradients. The model ends in eval mode. Worth doing before export: binary
+    /// networks are sensitive to stale running statistics.
+    /// </summary>
+    public static void ReestimateBatchNorm(Module model, ImageDataset data, int batches = 100, int batchSize = 128, int seed = 0)
+    {
+        var ctx = model.Context;
+        var norms = model.Modules().OfType<BatchNorm2d>().ToList();
+        var momenta = norms.Select(n => n.Momentum).ToList();
+        foreach (var n in norms)
+        {
+            n.ResetRunningStats();
+            n.Momentum = null;
+        }
+        model.Train();
+        var loader = new DataLoader(data, batchSize, shuffle: true, seed);
+        using (ctx.NoGrad())
+        using (ctx.BeginScope())
+        {
+            int done = 0;
+            var e = loader.Epoch(ctx, 0).GetEnumerator();
+            while (done < batches)
+            {
+                using var scope = ctx.BeginScope();
+                if (!e.MoveNext())
+                {
+                    break;
+                }
+                model.Forward(e.Current.Images);
+                done++;
+            }
+        }
+        for (int i = 0; i < norms.Count; i++)
+        {
+            norms[i].Momentum = momenta[i];
+        }
+        model.Eval();
+    }
+
+    /// <summary>Number of rows of <paramref name="logits"/> whose arg-max (first on ties) equals the label.</summary>
+    public static int CountCorrect(Tensor logits, IReadOnlyList<int> labels)
+    {
+        int n = logits.Size(0), k = logits.Size(1), correct = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            for (int j = 1; j < k; j++)
+            {
+                if (logits.Data[i * k + j] > logits.Data[i * k + best])
+                {
+                    best = j;
+                }
+            }
+            correct += best == labels[i] ? 1 : 0;
+        }
+        return correct;
+    }
+}

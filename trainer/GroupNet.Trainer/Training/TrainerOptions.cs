@@ -1,0 +1,44 @@
+namespace GroupNet.Trainer.Training;
+
+/// <summary>Hyper-parameters of <see cref="Trainer"/> (defaults follow the Group-Net recipe on MNIST).</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Total epochs (a resumed run continues up to this).</summary>
+    public int Epochs { get; init; } = 2;
+
+    /// <summary>Images per batch.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Peak learning rate of the cosine schedule.</summary>
+    public float LearningRate { get; init; } = 0.05f;
+
+    /// <summary>SGD momentum.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>Nesterov momentum.</summary>
+    public bool Nesterov { get; init; } = true;
+
+    /// <summary>L2 weight decay on convolution and linear weights (never on BN parameters, scales or biases).</summary>
+    public float WeightDecay { get; init; } = 1e-4f;
+
+    /// <summary>Linear warm-up iterations before the cosine decay.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Random shift augmentation in pixels (0 = off).</summary>
+    public int MaxShift { get; init; }
+
+    /// <summary>Seed of the data order and augmentation.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>When set, a checkpoint is written here after every epoch (atomically).</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1 || BatchSize < 1 || !(LearningRate > 0f) || WarmupSteps < 0 || MaxShift < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), "epochs, batch size and learning rate must be positive; warm-up and shift >= 0");
+        }
+    }
+}
