@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GroupNet.Deployment.Format;
 using GroupNet.Deployment.Reference;
+using GroupNet.Trainer.Data;
 
 namespace GroupNet.Cli.Commands;
 
@@ -19,12 +20,12 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             var m = ModelFile.Load(parse.GetValue(model)!.FullName);
-            var (images, labels) = DataOptions.LoadTest(parse.GetValue(data)!);
-            int n = Math.Min(parse.GetValue(first) ?? images.Count, images.Count);
+            var test = MnistIdx.LoadSplit(parse.GetValue(data)!.FullName, train: false);
+            int n = Math.Min(parse.GetValue(first) ?? test.Count, test.Count);
             var executor = new ReferenceExecutor(m);
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var logits = executor.InferMany(images.Take(n));
-            int correct = Enumerable.Range(0, n).Count(i => ArgMax(logits[i]) == labels[i]);
+            var logits = executor.InferMany(test.ImageBytes(0, n));
+            int correct = Enumerable.Range(0, n).Count(i => ArgMax(logits[i]) == test.Labels[i]);
             Console.WriteLine($"integer reference accuracy: {100.0 * correct / n:F2}% ({correct}/{n} test images, {watch.Elapsed.TotalSeconds:F1} s)");
             return 0;
         });

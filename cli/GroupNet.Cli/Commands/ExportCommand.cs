@@ -28,7 +28,7 @@ public static class ExportCommand
             var model = ModelCheckpoint.Load(path, new TrainingContext());
             var train = MnistIdx.LoadSplit(parse.GetValue(data)!.FullName, train: true);
             int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
-            var images = Enumerable.Range(0, n).Select(i => train.Pixels.AsSpan(i * train.ImageSize, train.ImageSize).ToArray()).ToArray();
+            var images = train.ImageBytes(0, n);
             var config = model.Config;
             var deployed = new GroupNetExporter().Export(GroupNetV1Params.From(model), parse.GetValue(name)!,
                 $"Group-Net v1 K={config.Bases} W1A{config.ActivationBits} MNIST", images);

@@ -23,7 +23,7 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "worker threads (0 = all cores)", DefaultValueFactory = _ => 0 };
         var shift = new Option<int>("--max-shift") { Description = "random shift augmentation in pixels", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--train-count") { Description = "use only the first N training images" };
-        var bnBatches = new Option<int>("--bn-batches") { Description = "batches for re-estimating batch-norm statistics after training (0 = off)", DefaultValueFactory = _ => 100 };
+        var bnBatches = new Option<int>("--bn-batches") { Description = "training batches per batch-norm layer when re-estimating statistics after training (0 = off)", DefaultValueFactory = _ => 20 };
         var output = new Option<FileInfo>("--out") { Description = "checkpoint file (written atomically after every epoch)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint at --out" };
         var command = new Command("train", "Train a Group-Net v1 on MNIST");
@@ -95,7 +95,7 @@ public static class TrainCommand
             {
                 ModelTrainer.ReestimateBatchNorm(model, train, batches, options.BatchSize, options.Seed);
                 double after = ModelTrainer.Evaluate(model, test).Accuracy;
-                Console.WriteLine($"batch-norm statistics re-estimated over {batches} training batches: test accuracy {100 * before:F2}% -> {100 * after:F2}%");
+                Console.WriteLine($"batch-norm statistics re-estimated layer by layer ({batches} training batches each): test accuracy {100 * before:F2}% -> {100 * after:F2}%");
                 before = after;
             }
             trainer.SaveCheckpoint(path, metadata);

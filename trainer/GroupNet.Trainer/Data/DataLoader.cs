@@ -55,7 +55,8 @@ public sealed class DataLoader
         {
             order[i] = i;
         }
-        var random = new Random(HashCode.Combine(Seed, epoch, 0x5eed) & int.MaxValue);
+        // A fixed mix, not HashCode.Combine (randomised per process): a resumed run must replay the same order.
+        var random = new Random((int)(((uint)Seed * 2654435761u) ^ ((uint)epoch * 40503u) ^ 0x5eedu) & int.MaxValue);
         if (Shuffle)
         {
             for (int i = order.Length - 1; i > 0; i--)

@@ -58,6 +58,13 @@ public sealed class ImageDataset
     /// <summary>Values per image.</summary>
     public int ImageSize => Channels * Height * Width;
 
+    /// <summary>Raw uint8 pixels of one image, [C][H][W] (for one channel the device's [H][W][C] too).</summary>
+    public byte[] ImageBytes(int index) => Pixels.AsSpan(index * ImageSize, ImageSize).ToArray();
+
+    /// <summary>Raw pixels of the first <paramref name="count"/> images.</summary>
+    public IReadOnlyList<byte[]> ImageBytes(int start, int count) =>
+        Enumerable.Range(start, Math.Min(count, Count - start)).Select(i => ImageBytes(i)).ToArray();
+
     /// <summary>The first <paramref name="count"/> images (copies).</summary>
     public ImageDataset Take(int count)
     {

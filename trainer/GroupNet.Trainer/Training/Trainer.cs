@@ -159,42 +159,46 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Re-estimates every BatchNorm2d's running statistics with frozen weights: resets them and averages the
-    /// batch statistics of <paramref name="batches"/> training batches cumulatively (PyTorch momentum = None),
-    /// in training mode without gradients. The model ends in eval mode. Worth doing before export: binary
-    /// networks are sensitive to stale running statistics.
+    /// Re-estimates every BatchNorm2d's running statistics with frozen weights, layer by layer in forward
+    /// order: for each layer, resets its statistics and averages the batch statistics of
+    /// <paramref name="batches"/> training batches cumulatively (PyTorch momentum = None), without gradients.
+    /// The model ends in eval mode. Worth doing before export: binary networks are sensitive to stale
+    /// running statistics.
     /// </summary>
-    public static void ReestimateBatchNorm(Module model, ImageDataset data, int batches = 100, int batchSize = 128, int seed = 0)
+    public static void ReestimateBatchNorm(Module model, ImageDataset data, int batches = 20, int batchSize = 128, int seed = 0)
     {
+        // One layer at a time, in forward order, with every other layer in eval mode: each layer's
+        // statistics are measured on the activations it will see at inference (upstream layers already
+        // using their re-estimated running statistics). Estimating all layers in one train-mode pass
+        // measures downstream layers on batch-normalised inputs instead, which quantisers amplify.
         var ctx = model.Context;
         var norms = model.Modules().OfType<BatchNorm2d>().ToList();
-        var momenta = norms.Select(n => n.Momentum).ToList();
-        foreach (var n in norms)
-        {
-            n.ResetRunningStats();
-            n.Momentum = null;
-        }
-        model.Train();
         var loader = new DataLoader(data, batchSize, shuffle: true, seed);
+        model.Eval();
         using (ctx.NoGrad())
-        using (ctx.BeginScope())
         {
-            int done = 0;
-            var e = loader.Epoch(ctx, 0).GetEnumerator();
-            while (done < batches)
+            foreach (var norm in norms)
             {
-                using var scope = ctx.BeginScope();
-                if (!e.MoveNext())
+                float? momentum = norm.Momentum;
+                norm.ResetRunningStats();
+                norm.Momentum = null;
+                norm.Train();
+                using (ctx.BeginScope())
                 {
-                    break;
+                    int done = 0;
+                    foreach (var batch in loader.Epoch(ctx, 0))
+                    {
+                        using var scope = ctx.BeginScope();
+                        model.Forward(batch.Images);
+                        if (++done >= batches)
+                        {
+                            break;
+                        }
+                    }
                 }
-                model.Forward(e.Current.Images);
-                done++;
+                norm.Eval();
+                norm.Momentum = momentum;
             }
-        }
-        for (int i = 0; i < norms.Count; i++)
-        {
-            norms[i].Momentum = momenta[i];
         }
         model.Eval();
     }
