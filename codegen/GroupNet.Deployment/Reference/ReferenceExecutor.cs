@@ -124,32 +124,51 @@ public sealed class ReferenceExecutor
             }
             case BinaryConvTerm c:
             {
+                // Gather the window once (out-of-bounds taps stay 0), count each plane's activation
+                // bits once, then per output channel only popcount(A & W) remains.
                 var levels = (uint[])buffer;
                 var g = c.Geometry;
-                int words = input.Words, bits = input.Bits;
+                int words = input.Words, bits = input.Bits, taps = g.Kernel * g.Kernel;
+                Span<uint> window = stackalloc uint[taps * bits * words];
+                window.Clear();
+                Span<int> planeCounts = stackalloc int[bits];
+                planeCounts.Clear();
+                for (int ky = 0; ky < g.Kernel; ky++)
+                {
+                    int iy = y * g.Stride - g.Padding + ky;
+                    if (iy < 0 || iy >= input.Height) continue;
+                    for (int kx = 0; kx < g.Kernel; kx++)
+                    {
+                        int ix = x * g.Stride - g.Padding + kx;
+                        if (ix < 0 || ix >= input.Width) continue;
+                        var pixel = levels.AsSpan((iy * input.Width + ix) * bits * words, bits * words);
+                        pixel.CopyTo(window.Slice((ky * g.Kernel + kx) * bits * words));
+                        for (int b = 0; b < bits; b++)
+                        {
+                            for (int w = 0; w < words; w++)
+                            {
+                                planeCounts[b] += IntegerMath.Popcount(pixel[b * words + w]);
+                            }
+                        }
+                    }
+                }
+                var weights = c.Weights.AsSpan();
                 for (int o = 0; o < cout; o++)
                 {
                     int sum = 0;
-                    for (int ky = 0; ky < g.Kernel; ky++)
+                    for (int b = 0; b < bits; b++)
                     {
-                        int iy = y * g.Stride - g.Padding + ky;
-                        if (iy < 0 || iy >= input.Height) continue;
-                        for (int kx = 0; kx < g.Kernel; kx++)
+                        int matches = 0;
+                        for (int t = 0; t < taps; t++)
                         {
-                            int ix = x * g.Stride - g.Padding + kx;
-                            if (ix < 0 || ix >= input.Width) continue;
-                            int wBase = ((o * g.Kernel + ky) * g.Kernel + kx) * words;
-                            int pBase = (iy * input.Width + ix) * bits * words;
-                            for (int b = 0; b < bits; b++)
+                            var a = window.Slice((t * bits + b) * words, words);
+                            var wt = weights.Slice((o * taps + t) * words, words);
+                            for (int w = 0; w < words; w++)
                             {
-                                for (int w = 0; w < words; w++)
-                                {
-                                    uint a = levels[pBase + b * words + w];
-                                    int plane = 2 * IntegerMath.Popcount(a & c.Weights[wBase + w]) - IntegerMath.Popcount(a);
-                                    sum += plane << b;
-                                }
+                                matches += IntegerMath.Popcount(a[w] & wt[w]);
                             }
                         }
+                        sum += (2 * matches - planeCounts[b]) << b;
                     }
                     acc[o] = sum;
                 }
