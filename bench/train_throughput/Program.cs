@@ -1,214 +1,369 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Ops;
 using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 
-// Scratch benchmark and self-check for the training engine.
-//   speed [threads]            images/s of forward+backward+step at batch 128 (FP, K=1,2,3 W1A2)
-//   gradcheck                  finite-difference checks of the ops
-//   mnist K bits epochs [n]    train on MNIST and report accuracy
-string mode = args.Length > 0 ? args[0] : "speed";
-switch (mode)
+// Training throughput of the tiny reference Group-Net (stem 1->16, groups 16 / 32 s2 / 64 s2, GAP, linear
+// 64->10) on 28x28 inputs: images per second of forward + backward + Nesterov SGD step at batch 128 on 2
+// threads, the median of --steps timed steps after --warmup untimed ones, and the peak memory of doing so.
+//
+// Peak memory = the peak resident set (VmHWM of /proc/self/status) of a process that runs one setting and
+// nothing else: every setting runs in a child process of its own, so the figure is that setting's peak,
+// including the .NET runtime (and, for PyTorch, the Python interpreter and libtorch).
+//
+// Where PyTorch imports (scripts/setup-bench.sh installs Debian's python3-torch), each setting also runs in
+// PyTorch (torch_bench.py beside this file, the same network, torch.set_num_threads(2)) right after ours, in the
+// same run, and the ratio ours / PyTorch is printed.
+//
+// Usage: TrainThroughput [--json] [--steps N] [--warmup N] [--threads N] [--batch N] [--no-pytorch]
+//                        [--python PATH] [--results PATH]
+//   --json      print exactly one JSON object {"settings": [...]} on stdout (progress goes to stderr)
+//   --results   where the results file goes (default bench/results/train_throughput.json in the repo)
+// Internal: --one NAME runs one setting of ours and prints one JSON line.
+var options = BenchOptions.Parse(args);
+if (options.One is { } one)
 {
-    case "speed":
-        Speed(args.Length > 1 ? int.Parse(args[1]) : 0);
-        break;
-    case "gradcheck":
-        GradCheck();
-        break;
-    case "mnist":
-        Mnist(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 60000);
-        break;
-    case "parent":
-        Parent(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), float.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
-        break;
-    case "determinism":
-        Determinism();
-        break;
+    Console.WriteLine(Bench.RunOurs(Bench.Find(one), options).ToJsonString());
+    return 0;
 }
+return Bench.RunAll(options);
 
-static void Speed(int threads)
+/// <summary>One benchmark setting: K bases and activation bits (32 = the full-precision network).</summary>
+internal sealed record Setting(string Name, int Bases, int ActivationBits);
+
+/// <summary>Command-line options.</summary>
+internal sealed record BenchOptions
 {
-    foreach (var (k, bits) in new[] { (1, 32), (1, 2), (2, 2), (3, 2) })
+    public bool Json { get; init; }
+    public int Steps { get; init; } = 15;
+    public int Warmup { get; init; } = 3;
+    public int Threads { get; init; } = 2;
+    public int Batch { get; init; } = 128;
+    public bool PyTorch { get; init; } = true;
+    public string? Python { get; init; }
+    public string? Results { get; init; }
+    public string? One { get; init; }
+
+    public static BenchOptions Parse(string[] args)
     {
-        var ctx = new TrainingContext(seed: 1, threads: threads);
-        var model = new GroupNetV1(ctx, new GroupNetV1Config(k, bits));
-        var trainer = new Trainer(model, new TrainerOptions(), 60000);
-        var rnd = new Random(3);
-        var pixels = new byte[128 * 784];
-        rnd.NextBytes(pixels);
-        var labels = new byte[128];
-        for (int i = 0; i < 128; i++) labels[i] = (byte)rnd.Next(10);
-        var data = new ImageDataset(pixels, labels, 1, 28, 28);
-        var loader = new DataLoader(data, 128, false);
-        double best = double.MaxValue;
-        for (int it = 0; it < 12; it++)
+        var o = new BenchOptions();
+        for (int i = 0; i < args.Length; i++)
         {
-            using var scope = ctx.BeginScope();
-            var batch = loader.Epoch(ctx, 0).First();
-            var sw = Stopwatch.StartNew();
-            trainer.TrainStep(batch);
-            if (it >= 2) best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            o = args[i] switch
+            {
+                "--json" => o with { Json = true },
+                "--steps" => o with { Steps = Int() },
+                "--warmup" => o with { Warmup = Int() },
+                "--threads" => o with { Threads = Int() },
+                "--batch" => o with { Batch = Int() },
+                "--no-pytorch" => o with { PyTorch = false },
+                "--python" => o with { Python = Value() },
+                "--results" => o with { Results = Value() },
+                "--one" => o with { One = Value() },
+                _ => throw new ArgumentException($"unknown argument {args[i]}"),
+            };
         }
-        // forward-only timing
-        double fwd = double.MaxValue;
-        model.Eval();
-        for (int it = 0; it < 6; it++)
+        if (o.Steps < 1 || o.Warmup < 0 || o.Threads < 1 || o.Batch < 1)
         {
-            using var nog = ctx.NoGrad();
-            using var scope = ctx.BeginScope();
-            var batch = loader.Epoch(ctx, 0).First();
-            var sw = Stopwatch.StartNew();
-            model.Forward(batch.Images);
-            if (it >= 1) fwd = Math.Min(fwd, sw.Elapsed.TotalSeconds);
+            throw new ArgumentException("steps, threads and batch must be >= 1, warm-up >= 0");
         }
-        Console.WriteLine($"K={k} A{bits}{(bits == 32 ? " (full precision)" : " W1")}: train {128 / best:F0} img/s ({best * 1000:F1} ms/batch), eval forward {128 / fwd:F0} img/s, threads={ctx.Threads}");
+        return o;
     }
 }
 
-static void GradCheck()
+internal static class Bench
 {
-    var ctx = new TrainingContext(seed: 2, threads: 2);
-    var r = new Random(5);
-    Tensor Rand(bool grad, float lo, float hi, params int[] shape)
-    {
-        var t = Tensor.Zeros(shape);
-        for (int i = 0; i < t.Count; i++) t.Data[i] = (float)(lo + (hi - lo) * r.NextDouble());
-        t.RequiresGrad = grad;
-        return t;
-    }
-    void Report(string name, double e) => Console.WriteLine($"{name,-40} max rel err {e:E2} {(e < 2e-2 ? "OK" : "FAIL")}");
+    public static readonly Setting[] Settings =
+    [
+        new("full precision", 1, 32),
+        new("v1 K=1 W1A2", 1, 2),
+        new("v1 K=5 W1A2", 5, 2),
+        new("v1 K=5 W1A1", 5, 1),
+    ];
 
-    foreach (var (cin, cout, k, s, p, h) in new[] { (3, 8, 3, 1, 1, 7), (4, 8, 3, 2, 1, 9), (5, 6, 1, 2, 0, 8), (2, 20, 3, 1, 0, 6), (1, 16, 3, 1, 1, 28) })
+    public static Setting Find(string name) =>
+        Settings.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no setting named '{name}'");
+
+    /// <summary>Runs one setting in this process (a child of <see cref="RunAll"/>).</summary>
+    public static JsonObject RunOurs(Setting setting, BenchOptions options)
     {
-        var x = Rand(true, -1, 1, 3, cin, h, h);
-        var w = Rand(true, -1, 1, cout, cin, k, k);
-        Report($"conv2d {cin}->{cout} k{k} s{s} p{p} {h}x{h}", GradientCheck.MaxError(ctx, () => Functional.Conv2d(ctx, x, w, s, p), [x, w], 1e-2));
-    }
-    {
-        var x = Rand(true, -1, 2, 4, 3, 5, 5);
-        var g = Rand(true, 0.5f, 1.5f, 3);
-        var b = Rand(true, -0.5f, 0.5f, 3);
-        Report("batchnorm2d train", GradientCheck.MaxError(ctx, () => Functional.BatchNorm2d(ctx, x, g, b, new float[3], [1, 1, 1], true, 1e-5f), [x, g, b], 1e-2));
-        Report("batchnorm2d eval", GradientCheck.MaxError(ctx, () => Functional.BatchNorm2d(ctx, x, g, b, [0.1f, 0.2f, 0.3f], [1, 2, 0.5f], false, 1e-5f), [x, g, b], 1e-2));
-    }
-    {
-        var x = Rand(true, -1, 1, 5, 7);
-        var w = Rand(true, -1, 1, 4, 7);
-        var b = Rand(true, -1, 1, 4);
-        Report("linear", GradientCheck.MaxError(ctx, () => Functional.Linear(ctx, x, w, b), [x, w, b], 1e-2));
-        int[] labels = [0, 3, 1, 2, 3];
-        var logits = Rand(true, -2, 2, 5, 4);
-        Report("cross entropy", GradientCheck.MaxError(ctx, () => Functional.CrossEntropy(ctx, logits, labels), [logits], 1e-2));
-    }
-    {
-        var s = Rand(true, 0, 1, 2);
-        var a = Rand(true, -1, 1, 2, 3, 4, 4);
-        var b = Rand(true, -1, 1, 2, 3, 4, 4);
-        Report("weighted sum", GradientCheck.MaxError(ctx, () => Functional.WeightedSum(ctx, s, [a, b]), [s, a, b], 1e-2));
-        Report("add", GradientCheck.MaxError(ctx, () => Functional.Add(ctx, a, b), [a, b], 1e-2));
-        Report("global avg pool", GradientCheck.MaxError(ctx, () => Functional.GlobalAvgPool2d(ctx, a), [a], 1e-2));
-        Report("relu", GradientCheck.MaxError(ctx, () => Functional.Relu(ctx, a), [a], 1e-3));
-    }
-    {
-        // full model (full precision) end to end through the loss
-        var model = new GroupNetV1(ctx, new GroupNetV1Config(2, 32));
-        var x = Rand(false, 0, 1, 4, 1, 28, 28);
-        int[] labels = [1, 2, 3, 4];
-        var ps = model.Parameters().ToList();
-        Report("GroupNetV1 FP K=2 loss (params)", GradientCheck.MaxError(ctx, () => Functional.CrossEntropy(ctx, model.Forward(x), labels), ps.Cast<Tensor>().ToList(), 1e-2, samples: 10));
-    }
-    // Reference GEMM sweep
-    unsafe
-    {
-        double worst = 0;
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (4, 64, 9), (5, 17, 33), (16, 784, 144), (7, 130, 3), (64, 576, 31) })
+        var result = new JsonObject { ["name"] = setting.Name };
+        var ctx = new TrainingContext(seed: 1, threads: options.Threads);
+        GroupNetV1 model;
+        try
         {
-            var a = Rand(false, -1, 1, m, k).Data; var b = Rand(false, -1, 1, k, n).Data;
-            var c1 = new float[m * n]; var c2 = new float[m * n];
-            fixed (float* pa = a, pb = b, pc = c1) Gemm.MatMul(m, n, k, pa, k, 1, pb, n, pc, n, false);
-            Gemm.ReferenceMatMul(m, n, k, a, b, c2, false);
-            for (int i = 0; i < c1.Length; i++) worst = Math.Max(worst, Math.Abs(c1[i] - c2[i]));
-            var bt = Rand(false, -1, 1, n, k).Data;
-            var d1 = new float[m * n]; var d2 = new float[m * n];
-            fixed (float* pa = a, pb = bt, pc = d1) Gemm.MatMulTransB(m, n, k, pa, k, pb, k, pc, n);
-            Gemm.ReferenceMatMulTransB(m, n, k, a, bt, d2);
-            for (int i = 0; i < d1.Length; i++) worst = Math.Max(worst, Math.Abs(d1[i] - d2[i]));
+            model = new GroupNetV1(ctx, new GroupNetV1Config(setting.Bases, setting.ActivationBits));
         }
-        Console.WriteLine($"{"gemm vs reference",-40} max abs err {worst:E2} {(worst < 1e-3 ? "OK" : "FAIL")}");
+        catch (ArgumentOutOfRangeException e)
+        {
+            result["skipped"] = $"not supported by the trainer yet: {e.Message.Split('\n')[0]}";
+            return result;
+        }
+        var trainer = new Trainer(model, new TrainerOptions { BatchSize = options.Batch }, 60000);
+        var data = RandomImages(options.Batch, seed: 3);
+        var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = options.Batch, Prefetch = false });
+        model.Train();
+        var times = new List<double>();
+        using (ctx.BeginScope())
+        {
+            for (int step = 0; step < options.Warmup + options.Steps; step++)
+            {
+                using var scope = ctx.BeginScope();
+                var batch = loader.Epoch(ctx, 0).First();
+                var sw = Stopwatch.StartNew();
+                trainer.TrainStep(batch);
+                if (step >= options.Warmup)
+                {
+                    times.Add(sw.Elapsed.TotalSeconds);
+                }
+            }
+        }
+        double median = Median(times);
+        result["images_per_second"] = Math.Round(options.Batch / median, 1);
+        result["peak_bytes"] = PeakResidentBytes();
+        result["median_step_seconds"] = Math.Round(median, 5);
+        return result;
     }
-}
 
-static void Determinism()
-{
-    float[] Run()
+    /// <summary>Runs every setting (ours, then PyTorch's when available), prints the table or the JSON and writes the results file.</summary>
+    public static int RunAll(BenchOptions options)
     {
-        var ctx = new TrainingContext(seed: 7, threads: 2);
-        var model = new GroupNetV1(ctx, new GroupNetV1Config(2, 2));
-        var data = MnistIdx.LoadSplit("/work/main/.cache/mnist/package/data", true).Take(128 * 4);
-        var trainer = new Trainer(model, new TrainerOptions { Epochs = 1 }, data.Count);
-        trainer.TrainEpoch(data);
-        return model.Parameters().SelectMany(p => p.Data).Concat(model.NamedBuffers().SelectMany(b => b.Value.Data)).ToArray();
+        var log = options.Json ? Console.Error : Console.Out;
+        string root = RepositoryRoot();
+        string script = Path.Combine(root, "bench", "train_throughput", "torch_bench.py");
+        string? python = options.PyTorch ? FindPython(options.Python) : null;
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        log.WriteLine($"train_throughput: batch {options.Batch}, {options.Threads} threads, median of {options.Steps} steps after {options.Warmup} warm-up; " +
+                      $"{Environment.ProcessorCount} cores, load average at start {load}");
+        log.WriteLine(python is null
+            ? "PyTorch: not run (" + (options.PyTorch ? "no python3 imports torch; scripts/setup-bench.sh installs Debian python3-torch" : "--no-pytorch") + ")"
+            : $"PyTorch: {Capture(python, ["-c", "import torch; print(torch.__version__)"]).Trim()} via {python}");
+        var settings = new JsonArray();
+        foreach (var setting in Settings)
+        {
+            var ours = Child(Environment.ProcessPath!, SelfArguments(setting, options));
+            if (python is not null)
+            {
+                var torch = Child(python, [script, "--setting", setting.Name, "--steps", Str(options.Steps), "--warmup", Str(options.Warmup),
+                    "--threads", Str(options.Threads), "--batch", Str(options.Batch)]);
+                if (torch["images_per_second"] is JsonValue tv && tv.TryGetValue(out double tips))
+                {
+                    ours["pytorch_images_per_second"] = tips;
+                    ours["pytorch_peak_bytes"] = torch["peak_bytes"]?.DeepClone();
+                    if (ours["images_per_second"] is JsonValue ov && ov.TryGetValue(out double oips))
+                    {
+                        ours["ratio"] = Math.Round(oips / tips, 3);
+                    }
+                }
+                else
+                {
+                    ours["pytorch_skipped"] = torch["skipped"]?.DeepClone() ?? torch["error"]?.DeepClone() ?? "no result";
+                }
+            }
+            if (!ours.ContainsKey("images_per_second"))
+            {
+                ours["images_per_second"] = null;
+                ours["peak_bytes"] = null;
+            }
+            log.WriteLine($"  {Row(ours)}");
+            settings.Add(ours);
+        }
+        var output = new JsonObject { ["settings"] = settings };
+        var file = new JsonObject
+        {
+            ["settings"] = settings.DeepClone(),
+            ["conditions"] = new JsonObject
+            {
+                ["batch"] = options.Batch, ["threads"] = options.Threads, ["steps"] = options.Steps, ["warmup"] = options.Warmup,
+                ["cores"] = Environment.ProcessorCount, ["load_average_at_start"] = load,
+                ["pytorch"] = python is null ? null : Capture(python, ["-c", "import torch; print(torch.__version__)"]).Trim(),
+                ["peak_bytes"] = "peak resident set (VmHWM) of a process running that one setting, runtime included",
+            },
+        };
+        string results = options.Results ?? Path.Combine(root, "bench", "results", "train_throughput.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(results))!);
+        var tmp = results + ".tmp";
+        File.WriteAllText(tmp, file.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(tmp, results, overwrite: true);
+        if (options.Json)
+        {
+            Console.WriteLine(output.ToJsonString());
+        }
+        else
+        {
+            Console.WriteLine();
+            Console.WriteLine(Table(settings, python is not null));
+            Console.WriteLine($"results: {results}");
+        }
+        return 0;
     }
-    var a = Run();
-    var b = Run();
-    Console.WriteLine($"determinism: {(a.AsSpan().SequenceEqual(b) ? "bit-identical" : "DIFFERENT")} ({a.Length} values)");
-}
 
-static void Mnist(int k, int bits, int epochs, int limit)
-{
-    var dir = "/work/main/.cache/mnist/package/data";
-    var train = MnistIdx.LoadSplit(dir, true).Take(limit);
-    var test = MnistIdx.LoadSplit(dir, false);
-    var ctx = new TrainingContext(seed: 1);
-    var model = new GroupNetV1(ctx, new GroupNetV1Config(k, bits));
-    var trainer = new Trainer(model, new TrainerOptions { Epochs = epochs }, train.Count);
-    var total = Stopwatch.StartNew();
-    var progress = new Progress(p =>
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string[] SelfArguments(Setting setting, BenchOptions o)
     {
-        if (p.Batch % 50 == 0 || p.Batch == p.Batches)
-            Console.WriteLine($"  epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.Batches} loss {p.Loss:F4} acc {p.Accuracy:P2} {p.ImagesPerSecond:F0} img/s lr {p.LearningRate:F4}");
-    });
-    foreach (var r in trainer.Fit(train, test, progress))
-    {
-        Console.WriteLine($"epoch {r.Epoch + 1}: loss {r.Loss:F4} train {r.TrainAccuracy:P2} test {r.TestAccuracy:P2} {r.Seconds:F1}s {r.ImagesPerSecond:F0} img/s");
+        var list = new List<string>();
+        // Run as "dotnet TrainThroughput.dll" when started that way, else through the app host.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            list.Add(typeof(Bench).Assembly.Location);
+        }
+        list.AddRange(["--one", setting.Name, "--steps", Str(o.Steps), "--warmup", Str(o.Warmup), "--threads", Str(o.Threads), "--batch", Str(o.Batch)]);
+        return list.ToArray();
     }
-    var before = Trainer.Evaluate(model, test).Accuracy;
-    var sw = Stopwatch.StartNew();
-    Trainer.ReestimateBatchNorm(model, train, batches: 100);
-    var after = Trainer.Evaluate(model, test).Accuracy;
-    Console.WriteLine($"BN re-estimation (100 batches, {sw.Elapsed.TotalSeconds:F1}s): test {before:P2} -> {after:P2}");
-    var path = Path.Combine(Path.GetTempPath(), "gn_bench.ckpt");
-    Checkpoint.Save(path, model, trainer.Optimizer, trainer.CompletedEpochs, $"K={k} bits={bits}");
-    var ctx2 = new TrainingContext(seed: 99);
-    var model2 = new GroupNetV1(ctx2, new GroupNetV1Config(k, bits));
-    var data = Checkpoint.Load(path, model2, null);
-    Console.WriteLine($"checkpoint round trip: epoch {data.Epoch}, reloaded test {Trainer.Evaluate(model2, test).Accuracy:P2}; total {total.Elapsed.TotalSeconds:F0}s");
-}
 
-static void Parent(int k, int parentEpochs, int epochs, float lr)
-{
-    var dir = "/work/main/.cache/mnist/package/data";
-    var train = MnistIdx.LoadSplit(dir, true);
-    var test = MnistIdx.LoadSplit(dir, false);
-    var total = Stopwatch.StartNew();
-    var ctx = new TrainingContext(seed: 1);
-    var parent = new GroupNetV1(ctx, new GroupNetV1Config(k, 32));
-    foreach (var r in new Trainer(parent, new TrainerOptions { Epochs = parentEpochs }, train.Count).Fit(train, test))
-        Console.WriteLine($"parent FP epoch {r.Epoch + 1}: loss {r.Loss:F4} train {r.TrainAccuracy:P2} test {r.TestAccuracy:P2} {r.Seconds:F1}s {r.ImagesPerSecond:F0} img/s");
-    var model = new GroupNetV1(ctx, new GroupNetV1Config(k, 2));
-    model.LoadStateDict(parent.StateDict());
-    Console.WriteLine($"W1A2 from parent before fine-tune: test {Trainer.Evaluate(model, test).Accuracy:P2}");
-    foreach (var r in new Trainer(model, new TrainerOptions { Epochs = epochs, LearningRate = lr }, train.Count).Fit(train, test))
-        Console.WriteLine($"W1A2 K={k} epoch {r.Epoch + 1}: loss {r.Loss:F4} train {r.TrainAccuracy:P2} test {r.TestAccuracy:P2} {r.Seconds:F1}s {r.ImagesPerSecond:F0} img/s");
-    Trainer.ReestimateBatchNorm(model, train, batches: 100);
-    Console.WriteLine($"after BN re-estimation: test {Trainer.Evaluate(model, test).Accuracy:P2}; total {total.Elapsed.TotalSeconds:F0}s");
-}
+    private static string Row(JsonObject r)
+    {
+        string name = r["name"]!.GetValue<string>();
+        if (r["skipped"] is { } why)
+        {
+            return $"{name}: skipped ({why.GetValue<string>()})" + (r["pytorch_images_per_second"] is { } p ? $"; PyTorch {p} img/s" : "");
+        }
+        return $"{name}: {r["images_per_second"]} img/s, peak {Mib(r["peak_bytes"])}" +
+               (r["pytorch_images_per_second"] is { } t ? $"; PyTorch {t} img/s, peak {Mib(r["pytorch_peak_bytes"])}; ratio {r["ratio"]}" : "") +
+               (r["pytorch_skipped"] is { } ps ? $"; PyTorch: {ps}" : "");
+    }
 
-sealed class Progress(Action<TrainingProgress> action) : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => action(value);
+    private static string Mib(JsonNode? bytes, bool unit = true) =>
+        bytes is JsonValue v && v.TryGetValue(out long b) ? $"{b / 1048576.0:F0}{(unit ? " MiB" : "")}" : "-";
+
+    private static string Table(JsonArray settings, bool withTorch)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine(withTorch
+            ? "| setting | ours img/s | ours peak MiB | PyTorch img/s | PyTorch peak MiB | ours / PyTorch |"
+            : "| setting | ours img/s | ours peak MiB |");
+        sb.AppendLine(withTorch ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|");
+        foreach (var node in settings)
+        {
+            var r = node!.AsObject();
+            string ours = r["skipped"] is { } why ? $"skipped: {why.GetValue<string>()}" : $"{r["images_per_second"]}";
+            string oursPeak = r["skipped"] is null ? Mib(r["peak_bytes"], unit: false) : "-";
+            sb.Append($"| {r["name"]} | {ours} | {oursPeak} |");
+            if (withTorch)
+            {
+                sb.Append($" {r["pytorch_images_per_second"]?.ToString() ?? "-"} | {Mib(r["pytorch_peak_bytes"], unit: false)} | {r["ratio"]?.ToString() ?? "-"} |");
+            }
+            sb.AppendLine();
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    private static ImageDataset RandomImages(int count, int seed)
+    {
+        var random = new Random(seed);
+        var pixels = new byte[count * 784];
+        random.NextBytes(pixels);
+        var labels = new byte[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = (byte)random.Next(10);
+        }
+        return new ImageDataset(pixels, labels, 1, 28, 28);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /// <summary>VmHWM of /proc/self/status in bytes (Linux); elsewhere the process's peak working set.</summary>
+    private static long PeakResidentBytes()
+    {
+        if (File.Exists("/proc/self/status"))
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return long.Parse(parts[1], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        return Process.GetCurrentProcess().PeakWorkingSet64;
+    }
+
+    /// <summary>Runs a child that prints one JSON object as its last stdout line.</summary>
+    private static JsonObject Child(string file, string[] arguments)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        if (p.ExitCode != 0 || last is null)
+        {
+            return new JsonObject { ["error"] = $"{Path.GetFileName(file)} exited with {p.ExitCode}: {stderr.Result.Trim().Split('\n').LastOrDefault()}" };
+        }
+        return JsonNode.Parse(last)!.AsObject();
+    }
+
+    private static string Capture(string file, string[] arguments)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? output : "";
+    }
+
+    /// <summary>The first python that imports torch: --python, /usr/bin/python3 (where Debian's python3-torch lives), python3 on PATH.</summary>
+    private static string? FindPython(string? preferred)
+    {
+        foreach (var candidate in new[] { preferred, "/usr/bin/python3", "python3" })
+        {
+            if (candidate is null)
+            {
+                continue;
+            }
+            try
+            {
+                var psi = new ProcessStartInfo(candidate, ["-c", "import torch"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                using var p = Process.Start(psi)!;
+                p.StandardOutput.ReadToEnd();
+                p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                if (p.ExitCode == 0)
+                {
+                    return candidate;
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // not installed
+            }
+        }
+        return null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "bench", "train_throughput", "torch_bench.py")))
+            {
+                return dir.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
 }

@@ -67,9 +67,10 @@ public class QuantizerTests
     }
 
     [Theory]
-    [InlineData(1)]
+    [InlineData(-1)]
     [InlineData(17)]
     [InlineData(0)]
+    [InlineData(31)]
     public void Activation_quantizer_rejects_unsupported_bit_widths(int bits)
     {
         var act = () => new ActivationQuantizer(Context, bits);

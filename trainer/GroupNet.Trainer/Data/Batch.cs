@@ -2,5 +2,5 @@ using GroupNet.Trainer.Tensors;
 
 namespace GroupNet.Trainer.Data;
 
-/// <summary>A mini-batch: images [N, C, H, W] scaled to [0, 1] and their labels.</summary>
+/// <summary>A mini-batch: images [N, C, H, W] (p / 255, or normalised when the loader says so) and their labels.</summary>
 public sealed record Batch(Tensor Images, int[] Labels);

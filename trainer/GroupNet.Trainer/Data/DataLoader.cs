@@ -3,90 +3,164 @@ using GroupNet.Trainer.Tensors;
 namespace GroupNet.Trainer.Data;
 
 /// <summary>
-/// Iterates an <see cref="ImageDataset"/> in mini-batches (the last one may be smaller). With shuffling,
-/// epoch e uses a permutation drawn from a generator seeded by (seed, e), so a resumed run sees the same
-/// order. Optional augmentation shifts each image by a random offset in [-MaxShift, MaxShift] per axis,
-/// filling with zeros. Pixels become p / 255.
+/// Iterates an <see cref="ImageDataset"/> in mini-batches (the last one may be smaller).
+/// <para><b>Order.</b> With shuffling, epoch e uses a permutation drawn from a generator seeded by (seed, e),
+/// so a resumed run sees the same order.</para>
+/// <para><b>Augmentation.</b> Optional random shift (zero padding + random crop) and horizontal flip. The
+/// random draws of batch b of epoch e come from a generator seeded by (seed, e, b), so every batch is a pure
+/// function of the data, the options, the epoch and its index: neither timing nor prefetching can change it.</para>
+/// <para><b>Values.</b> p / 255 by default, zero where a shift uncovers the border (what the integer exporter
+/// assumes); with <see cref="DataLoaderOptions.Normalization"/>, (p / 255 - mean) / std, and the border gets the
+/// value of a zero pixel.</para>
+/// <para><b>Overlap.</b> With <see cref="DataLoaderOptions.Prefetch"/> (the default), while the caller trains on
+/// batch b a background task prepares batch b + 1 into a staging buffer of the loader's own; taking a batch
+/// copies the staging buffer into a tensor created on the caller's thread, in the context's current scope (the
+/// context itself is never touched off that thread). Disposing the enumerator early waits for the task.</para>
 /// </summary>
 public sealed class DataLoader
 {
-    /// <summary>Creates a loader.</summary>
+    /// <summary>Creates a loader with shift augmentation only (no flip, no normalisation, prefetching on).</summary>
     public DataLoader(ImageDataset dataset, int batchSize, bool shuffle, int seed = 0, int maxShift = 0)
+        : this(dataset, new DataLoaderOptions { BatchSize = batchSize, Shuffle = shuffle, Seed = seed, MaxShift = maxShift })
     {
-        if (batchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be >= 1");
-        }
-        if (maxShift < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, "shift must be >= 0");
-        }
+    }
+
+    /// <summary>Creates a loader.</summary>
+    public DataLoader(ImageDataset dataset, DataLoaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        options.Validate();
         Dataset = dataset;
-        BatchSize = batchSize;
-        Shuffle = shuffle;
-        Seed = seed;
-        MaxShift = maxShift;
+        Options = options;
     }
 
     /// <summary>The data.</summary>
     public ImageDataset Dataset { get; }
 
+    /// <summary>The options.</summary>
+    public DataLoaderOptions Options { get; }
+
     /// <summary>Images per batch.</summary>
-    public int BatchSize { get; }
+    public int BatchSize => Options.BatchSize;
 
     /// <summary>Whether each epoch is shuffled.</summary>
-    public bool Shuffle { get; }
+    public bool Shuffle => Options.Shuffle;
 
     /// <summary>Base seed of shuffling and augmentation.</summary>
-    public int Seed { get; }
+    public int Seed => Options.Seed;
 
-    /// <summary>Largest random shift in pixels (0 = no augmentation).</summary>
-    public int MaxShift { get; }
+    /// <summary>Largest random shift in pixels (0 = none).</summary>
+    public int MaxShift => Options.MaxShift;
 
     /// <summary>Batches per epoch.</summary>
     public int BatchCount => (Dataset.Count + BatchSize - 1) / BatchSize;
 
-    /// <summary>The batches of epoch <paramref name="epoch"/>. Image tensors are created in the context's
-    /// current scope when one is active at the time each batch is produced.</summary>
-    public IEnumerable<Batch> Epoch(TrainingContext context, int epoch)
+    /// <summary>The order in which epoch <paramref name="epoch"/> visits the images.</summary>
+    public int[] Order(int epoch)
     {
         var order = new int[Dataset.Count];
         for (int i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
-        // A fixed mix, not HashCode.Combine (randomised per process): a resumed run must replay the same order.
-        var random = new Random((int)(((uint)Seed * 2654435761u) ^ ((uint)epoch * 40503u) ^ 0x5eedu) & int.MaxValue);
         if (Shuffle)
         {
+            // A fixed mix, not HashCode.Combine (randomised per process): a resumed run must replay the same order.
+            var random = new Random((int)(((uint)Seed * 2654435761u) ^ ((uint)epoch * 40503u) ^ 0x5eedu) & int.MaxValue);
             for (int i = order.Length - 1; i > 0; i--)
             {
                 int j = random.Next(i + 1);
                 (order[i], order[j]) = (order[j], order[i]);
             }
         }
-        for (int start = 0; start < order.Length; start += BatchSize)
+        return order;
+    }
+
+    /// <summary>The batches of epoch <paramref name="epoch"/>. Image tensors are created in the context's
+    /// current scope when one is active at the time each batch is taken (MoveNext).</summary>
+    public IEnumerable<Batch> Epoch(TrainingContext context, int epoch) =>
+        Options.Prefetch ? Overlapped(context, epoch, Order(epoch)) : Synchronous(context, epoch, Order(epoch));
+
+    private IEnumerable<Batch> Synchronous(TrainingContext context, int epoch, int[] order)
+    {
+        for (int b = 0; b < BatchCount; b++)
         {
-            int n = Math.Min(BatchSize, order.Length - start);
-            yield return MakeBatch(context, order.AsSpan(start, n), random);
+            int n = Rows(b);
+            var images = Tensor.Create(context, false, n, Dataset.Channels, Dataset.Height, Dataset.Width);
+            var labels = Fill(order, epoch, b, images.Data);
+            yield return new Batch(images, labels);
         }
     }
 
-    private Batch MakeBatch(TrainingContext context, ReadOnlySpan<int> indices, Random random)
+    private IEnumerable<Batch> Overlapped(TrainingContext context, int epoch, int[] order)
+    {
+        int batches = BatchCount;
+        if (batches == 0)
+        {
+            yield break;
+        }
+        var staging = new float[Rows(0) * Dataset.ImageSize];
+        Task<int[]>? pending = Task.Run(() => Fill(order, epoch, 0, staging));
+        try
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                var labels = pending!.GetAwaiter().GetResult();
+                int n = Rows(b);
+                var images = Tensor.Create(context, false, n, Dataset.Channels, Dataset.Height, Dataset.Width);
+                staging.AsSpan(0, images.Count).CopyTo(images.Data);
+                int next = b + 1;
+                // The staging buffer is free again: the copy above is done before the next fill starts.
+                pending = next < batches ? Task.Run(() => Fill(order, epoch, next, staging)) : null;
+                yield return new Batch(images, labels);
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                try
+                {
+                    pending.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // The batch was never taken; its failure has no one to report to.
+                }
+            }
+        }
+    }
+
+    private int Rows(int batch) => Math.Min(BatchSize, Dataset.Count - batch * BatchSize);
+
+    /// <summary>Writes batch <paramref name="batch"/> of the epoch into <paramref name="destination"/>
+    /// ([n, C, H, W]) and returns its labels. Depends on nothing but its arguments and the options.</summary>
+    private int[] Fill(int[] order, int epoch, int batch, float[] destination)
     {
         int c = Dataset.Channels, h = Dataset.Height, w = Dataset.Width, size = Dataset.ImageSize;
-        var images = Tensor.Create(context, true, indices.Length, c, h, w);
-        var labels = new int[indices.Length];
-        const float scale = 1f / 255f;
-        for (int i = 0; i < indices.Length; i++)
+        int start = batch * BatchSize, n = Rows(batch);
+        var random = new Random(BatchSeed(Seed, epoch, batch));
+        var norm = Options.Normalization;
+        float scale = norm is null ? 1f / 255f : 1f / (255f * norm.Std);
+        float offset = norm is null ? 0f : -norm.Mean / norm.Std;
+        int maxShift = Options.MaxShift;
+        var pixels = Dataset.Pixels;
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
         {
-            int src = indices[i] * size;
-            labels[i] = Dataset.Labels[indices[i]];
+            int index = order[start + i];
+            labels[i] = Dataset.Labels[index];
             int dy = 0, dx = 0;
-            if (MaxShift > 0)
+            if (maxShift > 0)
             {
-                dy = random.Next(-MaxShift, MaxShift + 1);
-                dx = random.Next(-MaxShift, MaxShift + 1);
+                dy = random.Next(-maxShift, maxShift + 1);
+                dx = random.Next(-maxShift, maxShift + 1);
+            }
+            bool flip = Options.HorizontalFlip && random.Next(2) == 1;
+            var dst = destination.AsSpan(i * size, size);
+            if (dy != 0 || dx != 0)
+            {
+                dst.Fill(offset);
             }
             for (int ch = 0; ch < c; ch++)
             {
@@ -97,19 +171,23 @@ public sealed class DataLoader
                     {
                         continue;
                     }
-                    int dst = ((i * c + ch) * h + y) * w;
-                    int srow = src + (ch * h + sy) * w;
-                    for (int x = 0; x < w; x++)
+                    var row = dst.Slice((ch * h + y) * w, w);
+                    int srow = index * size + (ch * h + sy) * w;
+                    // Output column x shows column x - dx of the (possibly mirrored) source image.
+                    int x0 = Math.Max(0, dx), x1 = Math.Min(w, w + dx);
+                    for (int x = x0; x < x1; x++)
                     {
                         int sx = x - dx;
-                        if ((uint)sx < (uint)w)
-                        {
-                            images.Data[dst + x] = Dataset.Pixels[srow + sx] * scale;
-                        }
+                        row[x] = pixels[srow + (flip ? w - 1 - sx : sx)] * scale + offset;
                     }
                 }
             }
         }
-        return new Batch(images, labels);
+        return labels;
     }
+
+    /// <summary>Seed of batch <paramref name="batch"/>'s augmentation generator: a fixed mix (never
+    /// HashCode.Combine, which is randomised per process).</summary>
+    private static int BatchSeed(int seed, int epoch, int batch) =>
+        (int)((((uint)seed * 2654435761u) ^ ((uint)epoch * 40503u) ^ ((uint)batch * 2246822519u) ^ 0xa5a5u) & int.MaxValue);
 }

@@ -2,7 +2,8 @@ namespace GroupNet.Trainer.Models;
 
 /// <summary>
 /// Configuration of <see cref="GroupNetV1"/>: <paramref name="Bases"/> = K homogeneous binary bases per group,
-/// <paramref name="ActivationBits"/> = k of Eq. 2 (32 = full-precision parent: full-precision convolutions
+/// <paramref name="ActivationBits"/> = k of Eq. 2 (1 = scaled sign activations, training only: the exporter
+/// supports 2 and 4; 32 = full-precision parent: full-precision convolutions
 /// and no activation quantisation).
 /// </summary>
 public sealed record GroupNetV1Config(int Bases = 2, int ActivationBits = 2, int NumClasses = 10, int InputChannels = 1, int InputHeight = 28, int InputWidth = 28)
@@ -23,9 +24,9 @@ public sealed record GroupNetV1Config(int Bases = 2, int ActivationBits = 2, int
         {
             throw new ArgumentOutOfRangeException(nameof(Bases), Bases, "K must be >= 1");
         }
-        if (ActivationBits != 32 && (ActivationBits < 2 || ActivationBits > 16))
+        if (ActivationBits != 32 && (ActivationBits < 1 || ActivationBits > 16))
         {
-            throw new ArgumentOutOfRangeException(nameof(ActivationBits), ActivationBits, "activation bits must be 2..16 or 32");
+            throw new ArgumentOutOfRangeException(nameof(ActivationBits), ActivationBits, "activation bits must be 1 (scaled sign), 2..16 or 32");
         }
         if (NumClasses < 2 || InputChannels < 1 || InputHeight < 4 || InputWidth < 4)
         {

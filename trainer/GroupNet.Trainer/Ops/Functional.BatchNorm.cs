@@ -133,6 +133,24 @@ public static unsafe partial class Functional
         return y;
     }
 
+    /// <summary>
+    /// Batch normalisation of [N, C] or [N, C, L] inputs (PyTorch's <c>batch_norm</c> behind <c>nn.BatchNorm1d</c>):
+    /// statistics per channel over N (and L). Same arguments and semantics as <see cref="BatchNorm2d"/>, which it
+    /// runs on a [N, C, L, 1] view; the output has the input's shape.
+    /// </summary>
+    public static Tensor BatchNorm1d(TrainingContext ctx, Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
+        bool training, float eps, float[]? batchMean = null, float[]? batchVar = null)
+    {
+        if (x.Rank is not (2 or 3))
+        {
+            throw new ArgumentException($"batchnorm1d: needs an [N, C] or [N, C, L] input, got {x}");
+        }
+        int length = x.Rank == 3 ? x.Size(2) : 1;
+        var view = x.Reshape(ctx, x.Size(0), x.Size(1), length, 1);
+        var y = BatchNorm2d(ctx, view, weight, bias, runningMean, runningVar, training, eps, batchMean, batchVar);
+        return y.Reshape(ctx, x.ShapeArray());
+    }
+
     /// <summary>dst[i] = a * u[i] + b.</summary>
     private static void Affine(float* dst, float* u, float a, float b, int count)
     {

@@ -245,18 +245,26 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// Mean softmax cross-entropy of logits [N, classes] against integer labels; a scalar tensor. The gradient
-    /// is (softmax - onehot) / N times the incoming gradient.
+    /// Mean softmax cross-entropy of logits [N, classes] against integer labels; a scalar tensor. With
+    /// <paramref name="labelSmoothing"/> = e (PyTorch's <c>label_smoothing</c>, 0 &lt;= e &lt;= 1) the target of each
+    /// row is (1 - e) * onehot + e / classes, so loss_i = -sum_j target_j * log softmax_j. The gradient is
+    /// (softmax - target) / N times the incoming gradient.
     /// </summary>
-    public static Tensor CrossEntropy(TrainingContext ctx, Tensor logits, ReadOnlySpan<int> labels)
+    public static Tensor CrossEntropy(TrainingContext ctx, Tensor logits, ReadOnlySpan<int> labels, float labelSmoothing = 0f)
     {
         if (logits.Rank != 2 || logits.Size(0) != labels.Length)
         {
             throw new ArgumentException($"cross entropy: logits {logits} and {labels.Length} labels do not match");
         }
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1]");
+        }
         int n = logits.Size(0), k = logits.Size(1);
         var prob = new float[n * k];
         var lab = labels.ToArray();
+        float offTarget = labelSmoothing / k;
+        float onTarget = 1f - labelSmoothing + offTarget;
         double total = 0;
         for (int i = 0; i < n; i++)
         {
@@ -266,18 +274,21 @@ public static partial class Functional
             }
             var row = new ReadOnlySpan<float>(logits.Data, i * k, k);
             float max = TensorPrimitives.Max(row);
-            double sum = 0;
+            double sum = 0, sumShifted = 0;
             for (int j = 0; j < k; j++)
             {
                 float e = MathF.Exp(row[j] - max);
                 prob[i * k + j] = e;
                 sum += e;
+                sumShifted += row[j] - max;
             }
             for (int j = 0; j < k; j++)
             {
                 prob[i * k + j] = (float)(prob[i * k + j] / sum);
             }
-            total += -(row[lab[i]] - max - Math.Log(sum));
+            double logSum = Math.Log(sum);
+            // -sum_j t_j (z_j - logSum) with t = offTarget everywhere plus (onTarget - offTarget) at the label
+            total += -((onTarget - offTarget) * (row[lab[i]] - max - logSum) + offTarget * (sumShifted - k * logSum));
         }
         var loss = Tensor.Create(ctx, false, 1);
         loss.Data[0] = (float)(total / n);
@@ -289,7 +300,7 @@ public static partial class Functional
             {
                 for (int j = 0; j < k; j++)
                 {
-                    dl[i * k + j] += g * (prob[i * k + j] - (j == lab[i] ? 1f : 0f));
+                    dl[i * k + j] += g * (prob[i * k + j] - (j == lab[i] ? onTarget : offTarget));
                 }
             }
         });

@@ -2,9 +2,10 @@ namespace GroupNet.Trainer.Optim;
 
 /// <summary>
 /// Cosine annealing per iteration: lr(t) = min + (base - min) * (1 + cos(pi * t / total)) / 2, after an
-/// optional linear warm-up of <see cref="WarmupSteps"/> iterations.
+/// optional linear warm-up of <see cref="WarmupSteps"/> iterations (the same warm-up as
+/// <see cref="LinearWarmupLrSchedule"/>, which adds it to any schedule).
 /// </summary>
-public sealed class CosineLrSchedule
+public sealed class CosineLrSchedule : ILrSchedule
 {
     /// <summary>Creates the schedule.</summary>
     public CosineLrSchedule(float baseLearningRate, long totalSteps, float minLearningRate = 0f, long warmupSteps = 0)
@@ -31,7 +32,7 @@ public sealed class CosineLrSchedule
     /// <summary>Linear warm-up iterations.</summary>
     public long WarmupSteps { get; }
 
-    /// <summary>Learning rate at iteration <paramref name="step"/> (0-based).</summary>
+    /// <inheritdoc/>
     public float At(long step)
     {
         if (step < WarmupSteps)

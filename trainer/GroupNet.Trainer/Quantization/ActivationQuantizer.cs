@@ -11,25 +11,31 @@ namespace GroupNet.Trainer.Quantization;
 /// inside the clip range: dL/dx = dL/dq where 0 &lt;= x &lt;= 1, zero outside. k = 32 means full-precision
 /// activations: q = clip(x, 0, 1) without rounding (the k -&gt; infinity limit of Eq. 2), so the full-precision
 /// parent keeps the same nonlinearity as its quantised children (a pure identity would leave the parent almost
-/// linear: its only other nonlinearity is the stem ReLU). k = 1 (sign activations) is not implemented yet.
+/// linear: its only other nonlinearity is the stem ReLU). k = 1 means sign activations with a per-sample
+/// XNOR-Net scale, y = mean(|x|) * sign(x) with sign(0) = +1 and a straight-through gradient inside |x| &lt;= 1:
+/// see <see cref="SignActivationQuantizer"/>, which this quantiser delegates to (the integer exporter does not
+/// support k = 1 yet).
 /// </summary>
 public sealed class ActivationQuantizer : Module
 {
-    /// <summary>Creates a k-bit quantiser (2 &lt;= k &lt;= 16, or 32 for clip only).</summary>
+    private readonly SignActivationQuantizer? _sign;
+
+    /// <summary>Creates a k-bit quantiser (k = 1 sign, 2 &lt;= k &lt;= 16 levels, or 32 for clip only).</summary>
     public ActivationQuantizer(TrainingContext context, int bits)
         : base(context)
     {
-        if (bits != 32 && (bits < 2 || bits > 16))
+        if (bits != 32 && (bits < 1 || bits > 16))
         {
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, "activation bits must be 2..16 or 32 (k = 1 sign activations are not implemented)");
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, "activation bits must be 1 (sign), 2..16 or 32");
         }
         Bits = bits;
+        _sign = bits == 1 ? new SignActivationQuantizer(context) : null;
     }
 
-    /// <summary>Bits per activation (32 = full precision: clip to [0, 1] only).</summary>
+    /// <summary>Bits per activation (1 = scaled sign, 32 = full precision: clip to [0, 1] only).</summary>
     public int Bits { get; }
 
-    /// <summary>Number of steps 2^k - 1.</summary>
+    /// <summary>Number of steps 2^k - 1 (1 for sign activations: two values, -beta and +beta).</summary>
     public int Levels => Bits == 32 ? 0 : (1 << Bits) - 1;
 
     /// <summary>The integer level floor(clip(x, 0, 1) * (2^k - 1) + 0.5) of one value.</summary>
@@ -42,6 +48,10 @@ public sealed class ActivationQuantizer : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
+        if (_sign is not null)
+        {
+            return _sign.Forward(input);
+        }
         var ctx = Context;
         var y = Tensor.Create(ctx, false, input.ShapeArray());
         var xd = input.Data;

@@ -10,12 +10,14 @@ namespace GroupNet.Trainer.Training;
 /// <summary>
 /// Supervised training loop: Nesterov SGD (weight decay only on weights of rank >= 2, i.e. convolution and
 /// linear weights; BN parameters, group scales and biases are not decayed), cosine learning rate per
-/// iteration, per-batch progress, per-epoch evaluation and checkpoints.
+/// iteration, optional label smoothing and gradient clipping by global norm, per-batch progress, per-epoch
+/// evaluation and checkpoints.
 /// </summary>
 public sealed class Trainer
 {
     private readonly CosineLrSchedule _schedule;
     private readonly int _batchesPerEpoch;
+    private readonly IReadOnlyList<Tensor> _parameters;
 
     /// <summary>Creates a trainer for <paramref name="model"/> on a training set of <paramref name="trainCount"/> images.</summary>
     public Trainer(Module model, TrainerOptions options, int trainCount)
@@ -25,6 +27,7 @@ public sealed class Trainer
         Options = options;
         var decayed = model.Parameters().Where(p => p.Rank >= 2).ToList();
         var plain = model.Parameters().Where(p => p.Rank < 2).ToList();
+        _parameters = model.Parameters().ToList();
         Optimizer = new Sgd([new ParameterGroup(decayed, options.WeightDecay), new ParameterGroup(plain, 0f)],
             options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
         _batchesPerEpoch = (trainCount + options.BatchSize - 1) / options.BatchSize;
@@ -104,16 +107,25 @@ public sealed class Trainer
         return new EpochResult(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), null, sw.Elapsed.TotalSeconds, seen / sw.Elapsed.TotalSeconds);
     }
 
-    /// <summary>One optimisation step on a batch: forward, loss, backward, update. Returns (loss, correct count).</summary>
+    /// <summary>Global gradient norm before clipping at the last <see cref="TrainStep"/>, when
+    /// <see cref="TrainerOptions.MaxGradNorm"/> is set (NaN before the first step or without clipping).</summary>
+    public double LastGradNorm { get; private set; } = double.NaN;
+
+    /// <summary>One optimisation step on a batch: forward, loss, backward, clipping (when
+    /// <see cref="TrainerOptions.MaxGradNorm"/> is set), update. Returns (loss, correct count).</summary>
     public (float Loss, int Correct) TrainStep(Batch batch)
     {
         var ctx = Context;
         Optimizer.ZeroGrad();
         var logits = Model.Forward(batch.Images);
-        var loss = Functional.CrossEntropy(ctx, logits, batch.Labels);
+        var loss = Functional.CrossEntropy(ctx, logits, batch.Labels, Options.LabelSmoothing);
         float value = loss.Item();
         int hits = CountCorrect(logits, batch.Labels);
         loss.Backward(ctx);
+        if (Options.MaxGradNorm is { } limit)
+        {
+            LastGradNorm = GradientClipping.ClipGradNorm(_parameters, limit);
+        }
         Optimizer.Step();
         return (value, hits);
     }
@@ -159,7 +171,7 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Re-estimates every BatchNorm2d's running statistics with frozen weights, layer by layer in forward
+    /// Re-estimates every batch-norm layer's (BatchNorm2d and BatchNorm1d) running statistics with frozen weights, layer by layer in forward
     /// order: for each layer, resets its statistics and averages the batch statistics of
     /// <paramref name="batches"/> training batches cumulatively (PyTorch momentum = None), without gradients.
     /// The model ends in eval mode. Worth doing before export: binary networks are sensitive to stale
@@ -172,7 +184,7 @@ public sealed class Trainer
         // using their re-estimated running statistics). Estimating all layers in one train-mode pass
         // measures downstream layers on batch-normalised inputs instead, which quantisers amplify.
         var ctx = model.Context;
-        var norms = model.Modules().OfType<BatchNorm2d>().ToList();
+        var norms = model.Modules().OfType<BatchNorm>().ToList();
         var loader = new DataLoader(data, batchSize, shuffle: true, seed);
         model.Eval();
         using (ctx.NoGrad())

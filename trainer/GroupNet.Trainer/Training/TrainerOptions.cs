@@ -33,12 +33,27 @@ public sealed record TrainerOptions
     /// <summary>When set, a checkpoint is written here after every epoch (atomically).</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>When set, gradients are clipped to this global L2 norm before every optimiser step
+    /// (<see cref="Optim.GradientClipping.ClipGradNorm"/>); null = no clipping.</summary>
+    public float? MaxGradNorm { get; init; }
+
+    /// <summary>Label smoothing of the training loss (0 = plain cross-entropy); evaluation always uses 0.</summary>
+    public float LabelSmoothing { get; init; }
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
         if (Epochs < 1 || BatchSize < 1 || !(LearningRate > 0f) || WarmupSteps < 0 || MaxShift < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Epochs), "epochs, batch size and learning rate must be positive; warm-up and shift >= 0");
+        }
+        if (MaxGradNorm is { } limit && !(limit > 0f && float.IsFinite(limit)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), limit, "max gradient norm must be finite and > 0 (or null for no clipping)");
+        }
+        if (!(LabelSmoothing >= 0f && LabelSmoothing <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "label smoothing must be in [0, 1]");
         }
     }
 }
