@@ -12,6 +12,8 @@ public class FirmwareAgreementTests
         { "mps2-an386", 2, 2, false },
         { "mps2-an386", 1, 4, true },
         { "mps2-an386", 3, 2, true },
+        { "mps2-an385", 2, 2, true },
+        { "mps2-an500", 2, 4, true },
     };
 
     [Theory]

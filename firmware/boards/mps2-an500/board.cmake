@@ -17,4 +17,4 @@ set(GN_BOARD_QEMU_CPU "cortex-m7")
 # Integer-only firmware: soft-float ABI, no FPU enable needed in the reset handler.
 set(GN_BOARD_CPU_FLAGS -mcpu=cortex-m7 -mthumb -mfloat-abi=soft)
 set(GN_BOARD_LINKER_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/mps2-an500.ld")
-set(GN_BOARD_SOURCES "${CMAKE_CURRENT_LIST_DIR}/startup.c")
+set(GN_BOARD_SOURCES "${CMAKE_CURRENT_LIST_DIR}/../../common/startup_armv7m.c")

@@ -1,7 +1,7 @@
 /*
- * Start-up code for the MPS2 AN386 image (Cortex-M4) under QEMU machine "mps2-an386".
+ * Start-up code shared by the ARMv7-M boards (Cortex-M3, M4, M7 under QEMU's mps2-an385/386/500).
  *
- * The vector table is a C array placed in section .isr_vector at address 0 (see mps2-an386.ld).
+ * The vector table is a C array placed in section .isr_vector at address 0 (see gn_sections.ld).
  * Reset_Handler copies .data from flash to RAM, zeroes .bss, paints the stack for the peak-depth
  * report, and calls main(); main's return value becomes the semihosting exit status.
  * Every fault vector goes to gn_fault_entry (common/gn_fault.c), which prints CFSR, HFSR, MMFAR,
