@@ -4,24 +4,37 @@ using GroupNet.Trainer.Modules;
 namespace GroupNet.Trainer.Optim;
 
 /// <summary>
-/// Adam (PyTorch's <c>torch.optim.Adam</c>, L2 weight decay added to the gradient, bias-corrected moments).
+/// Adam (PyTorch's <c>torch.optim.Adam</c>): bias-corrected moments, weight decay as an L2 term added to the
+/// gradient (d = g + wd * p). Per step t, for every parameter with a gradient:
+/// m = b1 * m + (1 - b1) * d; v = b2 * v + (1 - b2) * d^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+/// <see cref="AdamW"/> decouples the decay instead. A group's weight decay overrides the default; 0 turns it off.
 /// </summary>
-public sealed class Adam : Optimizer
+public class Adam : Optimizer
 {
     private readonly Dictionary<int, (float[] M, float[] V)> _moments = new();
     private long _step;
 
     /// <summary>Creates the optimiser; throws on invalid hyper-parameters.</summary>
     public Adam(IEnumerable<ParameterGroup> groups, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
+        : this(groups, learningRate, beta1, beta2, eps, weightDecay, decoupled: false)
+    {
+    }
+
+    /// <summary>Creates the optimiser; <paramref name="decoupled"/> selects AdamW's decay.</summary>
+    protected Adam(IEnumerable<ParameterGroup> groups, float learningRate, float beta1, float beta2, float eps, float weightDecay, bool decoupled)
         : base(groups, learningRate)
     {
-        if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f))
+        if (!(beta1 >= 0f && beta1 < 1f))
         {
-            throw new ArgumentOutOfRangeException(nameof(beta1), "betas must be in [0, 1)");
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1)");
         }
-        if (!(eps > 0f))
+        if (!(beta2 >= 0f && beta2 < 1f))
         {
-            throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be > 0");
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1)");
+        }
+        if (!(eps > 0f) || float.IsInfinity(eps))
+        {
+            throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be finite and > 0");
         }
         if (!(weightDecay >= 0f) || float.IsInfinity(weightDecay))
         {
@@ -31,6 +44,7 @@ public sealed class Adam : Optimizer
         Beta2 = beta2;
         Eps = eps;
         WeightDecay = weightDecay;
+        Decoupled = decoupled;
     }
 
     /// <summary>Creates the optimiser over one group.</summary>
@@ -48,7 +62,10 @@ public sealed class Adam : Optimizer
     /// <summary>Denominator epsilon.</summary>
     public float Eps { get; }
 
-    /// <summary>Default L2 weight decay.</summary>
+    /// <summary>True for AdamW: the decay shrinks the weights directly and never enters the moments.</summary>
+    public bool Decoupled { get; }
+
+    /// <summary>Default weight decay.</summary>
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
@@ -57,7 +74,8 @@ public sealed class Adam : Optimizer
         _step++;
         double c1 = 1 - Math.Pow(Beta1, _step);
         double c2 = 1 - Math.Pow(Beta2, _step);
-        float stepSize = (float)(LearningRate / c1);
+        float lr = LearningRate;
+        float stepSize = (float)(lr / c1);
         float sqrtC2 = (float)Math.Sqrt(c2);
         foreach (var (index, p, groupDecay) in Indexed())
         {
@@ -66,6 +84,8 @@ public sealed class Adam : Optimizer
                 continue;
             }
             float wd = groupDecay ?? WeightDecay;
+            float shrink = Decoupled ? 1f - lr * wd : 1f;
+            float l2 = Decoupled ? 0f : wd;
             if (!_moments.TryGetValue(index, out var mv))
             {
                 mv = (new float[p.Count], new float[p.Count]);
@@ -75,10 +95,10 @@ public sealed class Adam : Optimizer
             var g = p.Grad;
             for (int i = 0; i < w.Length; i++)
             {
-                float d = g[i] + wd * w[i];
+                float d = g[i] + l2 * w[i];
                 float m = mv.M[i] = Beta1 * mv.M[i] + (1 - Beta1) * d;
                 float v = mv.V[i] = Beta2 * mv.V[i] + (1 - Beta2) * d * d;
-                w[i] -= stepSize * m / (MathF.Sqrt(v) / sqrtC2 + Eps);
+                w[i] = w[i] * shrink - stepSize * m / (MathF.Sqrt(v) / sqrtC2 + Eps);
             }
         }
     }
@@ -113,7 +133,7 @@ public sealed class Adam : Optimizer
             if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
                 || !sizes.TryGetValue(index, out int size) || size != value.Length || (parts[1] != "m" && parts[1] != "v"))
             {
-                throw new ArgumentException($"Adam state entry '{name}' ({value.Length} values) does not match the parameters");
+                throw new ArgumentException($"{GetType().Name} state entry '{name}' ({value.Length} values) does not match the parameters");
             }
             if (!_moments.TryGetValue(index, out var mv))
             {
