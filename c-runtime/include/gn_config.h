@@ -54,4 +54,18 @@
 #define GN_INLINE static inline
 #endif
 
+/**
+ * Generated layer functions are never inlined into the infer function, so each layer keeps its
+ * own symbol and address range (per-layer instruction attribution with nm -S and the QEMU plugin,
+ * stack use per function). A call per layer costs a handful of instructions per inference.
+ * Define GN_NOINLINE empty from the build to let the compiler decide.
+ */
+#ifndef GN_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define GN_NOINLINE __attribute__((noinline))
+#else
+#define GN_NOINLINE
+#endif
+#endif
+
 #endif /* GN_CONFIG_H */

@@ -10,7 +10,10 @@ public sealed record EmitOptions(IReadOnlyList<byte[]> TestImages, bool ReuseBuf
 {
     public static EmitOptions Default { get; } = new([]);
 
+    /// <summary>Fast kernels chosen per layer shape (default), or the portable reference kernels only.</summary>
+    public KernelChoice Kernels { get; init; } = KernelChoice.Fast;
+
     /// <summary>The options as written in the banners.</summary>
     public string Describe() =>
-        $"test_images={TestImages.Count}, reuse_buffers={(ReuseBuffers ? "on" : "off")}";
+        $"test_images={TestImages.Count}, reuse_buffers={(ReuseBuffers ? "on" : "off")}, kernels={(Kernels == KernelChoice.Fast ? "fast" : "reference")}";
 }

@@ -56,7 +56,7 @@ public sealed class ModelEmitter
         }).TrimEnd('\n');
 
         var plan = new BufferPlan(model, options.ReuseBuffers);
-        var layerEmitter = new LayerEmitter(_templates);
+        var layerEmitter = new LayerEmitter(_templates, options.Kernels);
         var headEmitter = new LinearHeadEmitter();
         var tables = new List<CTable>();
         var layerCode = new List<string>();

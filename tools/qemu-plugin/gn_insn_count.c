@@ -16,6 +16,14 @@
  * callback instead of the inline add; the callback does the increment itself, so the order of
  * inline ops and callbacks inside QEMU does not matter. Single vCPU targets only (Cortex-M).
  *
+ * Per-function attribution (optional): `ranges=FILE` names a text file with one address range per
+ * line, `start end name` (hex or decimal; start inclusive, end exclusive, Thumb bit ignored; lines
+ * starting with '#' and blank lines are skipped). Every instruction whose address lies in a range
+ * gets a second inline add on that range's counter, so range counts are exact too. They count the
+ * whole run (not only inside segments); JSON then also holds
+ *   "ranges": {"name": n, ...}
+ * in file order. Ranges may overlap (an instruction is counted in each range that holds it).
+ *
  * Debian ships no qemu-plugin.h, so the few API declarations used are written out below; they
  * match include/qemu/qemu-plugin.h of QEMU v7.2.0 (QEMU_PLUGIN_VERSION 1).
  */
@@ -93,6 +101,16 @@ static size_t gn_segment_count;
 static size_t gn_segment_capacity;
 static uint64_t gn_unmatched_ends;
 
+typedef struct gn_range {
+    uint64_t start; /* inclusive */
+    uint64_t end;   /* exclusive */
+    char *name;
+    uint64_t count;
+} gn_range;
+
+static gn_range *gn_ranges;
+static size_t gn_range_count;
+
 static void gn_on_begin(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
@@ -140,6 +158,12 @@ static void gn_on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         } else {
             qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &gn_total, 1);
         }
+        for (size_t r = 0; r < gn_range_count; ++r) {
+            if (vaddr >= gn_ranges[r].start && vaddr < gn_ranges[r].end) {
+                qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+                                                           &gn_ranges[r].count, 1);
+            }
+        }
     }
 }
 
@@ -164,8 +188,16 @@ static void gn_on_exit(qemu_plugin_id_t id, void *userdata)
     for (i = 0; i < gn_segment_count; ++i) {
         fprintf(out, "%s%" PRIu64, i == 0 ? "" : ", ", gn_segments[i]);
     }
-    fprintf(out, "], \"open_segment\": %s, \"unmatched_ends\": %" PRIu64 "}\n",
+    fprintf(out, "], \"open_segment\": %s, \"unmatched_ends\": %" PRIu64,
             gn_segment_open ? "true" : "false", gn_unmatched_ends);
+    if (gn_range_count > 0) {
+        fprintf(out, ", \"ranges\": {");
+        for (i = 0; i < gn_range_count; ++i) {
+            fprintf(out, "%s\"%s\": %" PRIu64, i == 0 ? "" : ", ", gn_ranges[i].name, gn_ranges[i].count);
+        }
+        fprintf(out, "}");
+    }
+    fprintf(out, "}\n");
     fclose(out);
 }
 
@@ -177,6 +209,52 @@ static bool gn_parse_address(const char *text, uint64_t *value)
         return false;
     }
     *value = (uint64_t)parsed & ~(uint64_t)1; /* drop the Thumb bit */
+    return true;
+}
+
+/* Reads `start end name` lines; names are kept to JSON-safe characters [A-Za-z0-9_.$-]. */
+static bool gn_load_ranges(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    char line[512];
+    if (in == NULL) {
+        return false;
+    }
+    while (fgets(line, sizeof line, in) != NULL) {
+        char start_text[64], end_text[64], name[256];
+        uint64_t start, end;
+        const char *c;
+        if (line[0] == '#' || sscanf(line, "%63s %63s %255s", start_text, end_text, name) != 3) {
+            continue;
+        }
+        if (!gn_parse_address(start_text, &start) || !gn_parse_address(end_text, &end) || end <= start) {
+            fclose(in);
+            return false;
+        }
+        for (c = name; *c != '\0'; ++c) {
+            if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                  *c == '_' || *c == '.' || *c == '$' || *c == '-')) {
+                fclose(in);
+                return false;
+            }
+        }
+        gn_range *grown = realloc(gn_ranges, (gn_range_count + 1) * sizeof *grown);
+        if (grown == NULL) {
+            fclose(in);
+            return false;
+        }
+        gn_ranges = grown;
+        gn_ranges[gn_range_count].start = start;
+        gn_ranges[gn_range_count].end = end;
+        gn_ranges[gn_range_count].name = strdup(name);
+        gn_ranges[gn_range_count].count = 0;
+        if (gn_ranges[gn_range_count].name == NULL) {
+            fclose(in);
+            return false;
+        }
+        gn_range_count++;
+    }
+    fclose(in);
     return true;
 }
 
@@ -199,13 +277,15 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             free(gn_out_path);
             gn_out_path = strdup(arg + 4);
             ok = gn_out_path != NULL;
+        } else if (strncmp(arg, "ranges=", 7) == 0) {
+            ok = gn_load_ranges(arg + 7);
         } else {
             ok = false;
         }
         if (!ok) {
             char line[256];
             snprintf(line, sizeof line, "gn_insn_count: bad argument '%s' (expected begin=0xADDR,"
-                     "end=0xADDR,out=FILE)\n", arg);
+                     "end=0xADDR,out=FILE[,ranges=FILE])\n", arg);
             qemu_plugin_outs(line);
             return -1;
         }

@@ -3,9 +3,21 @@ using GroupNet.Deployment.Model;
 namespace GroupNet.Codegen.Emitters;
 
 /// <summary>Binary conv on a levels tensor: gather the window once per pixel, count the window's
-/// activation bits once, then per output channel acc = 2 * sum_b 2^b * popcount(A_b &amp; W) - apop.</summary>
+/// activation bits once, then per output channel acc = 2 * sum_b 2^b * popcount(A_b &amp; W) - apop.
+/// Kernel per shape (<see cref="Variant"/>): 3x3 on 2-bit input uses the carry-save kernel of
+/// gn_binary_csa.h; every other shape, and <see cref="KernelChoice.Reference"/>, the portable
+/// reference kernel of gn_kernels.h.</summary>
 public sealed class BinaryConvTermEmitter : TermEmitter
 {
+    /// <summary>The template (kernel variant) used for a term of this shape.</summary>
+    public static string Variant(ConvGeometry g, TensorSpec input, KernelChoice kernels) =>
+        kernels == KernelChoice.Fast && g.Kernel == 3 && input.Bits == 2 && input.Words <= MaxCsaWords
+            ? "term_binary_conv_csa3x3b2"
+            : "term_binary_conv";
+
+    /// <summary>GN_CSA_MAX_WORDS of gn_binary_csa.h.</summary>
+    public const int MaxCsaWords = 132;
+
     public override bool Handles(Term term) => term is BinaryConvTerm;
 
     public override IEnumerable<string> Constants(TermContext c)
@@ -35,7 +47,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     public override string Code(TermContext c, TemplateSet templates)
     {
         var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
-        return templates.Render("term_binary_conv", new
+        return templates.Render(Variant(g, c.Input, c.Kernels), new
         {
             t = c.TermIndex,
             index = c.LayerIndex,

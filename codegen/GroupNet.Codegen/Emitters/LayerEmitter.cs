@@ -4,7 +4,7 @@ namespace GroupNet.Codegen.Emitters;
 
 /// <summary>Emits one accumulate layer as a static function with compile-time shapes: loops over
 /// output pixels, one block per term (via its <see cref="TermEmitter"/>), then the epilogue.</summary>
-public sealed class LayerEmitter(TemplateSet templates)
+public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = KernelChoice.Fast)
 {
     public sealed record Result(string Code, IReadOnlyList<CTable> Tables, string FunctionName, IReadOnlyList<int> Inputs);
 
@@ -26,7 +26,7 @@ public sealed class LayerEmitter(TemplateSet templates)
         var terms = new List<string>();
         for (int t = 0; t < layer.Terms.Length; t++)
         {
-            var context = new TermContext(model, layer, index, t, ArgOf(layer.Terms[t].Input));
+            var context = new TermContext(model, layer, index, t, ArgOf(layer.Terms[t].Input), kernels);
             var emitter = TermEmitter.For(layer.Terms[t]);
             constants.AddRange(emitter.Constants(context));
             tables.AddRange(emitter.Tables(context));

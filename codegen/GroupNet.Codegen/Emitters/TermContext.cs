@@ -3,8 +3,8 @@ using GroupNet.Deployment.Model;
 namespace GroupNet.Codegen.Emitters;
 
 /// <summary>Where a term sits: its layer, its position, the C name of its input inside the layer
-/// function, and whether it starts z (<c>=</c>) or adds to it (<c>+=</c>).</summary>
-public sealed record TermContext(DeploymentModel Model, AccumulateLayer Layer, int LayerIndex, int TermIndex, string InputArg)
+/// function, whether it starts z (<c>=</c>) or adds to it (<c>+=</c>), and which kernels it may use.</summary>
+public sealed record TermContext(DeploymentModel Model, AccumulateLayer Layer, int LayerIndex, int TermIndex, string InputArg, KernelChoice Kernels = KernelChoice.Fast)
 {
     public TensorSpec Input => Model.Tensors[Layer.Terms[TermIndex].Input];
 

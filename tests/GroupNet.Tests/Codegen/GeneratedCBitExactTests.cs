@@ -85,12 +85,22 @@ public sealed class GeneratedCBitExactTests
     /// <summary>Built with UBSan (no recovery): a signed overflow or a bad shift fails the run.</summary>
     [Theory]
     [MemberData(nameof(Models))]
-    public void HostBuiltCMatchesReferenceBitForBit(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme)
+    public void HostBuiltCMatchesReferenceBitForBit(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme) =>
+        HostBuiltCMatches(name, seed, k, bits, channels, strides, extreme, KernelChoice.Fast);
+
+    /// <summary>The portable reference kernels (the documented fallback) stay bit-exact too.</summary>
+    [Theory]
+    [InlineData("ref_k2_b2_1_63_64_65", 15, 2, 2, new[] { 1, 63, 64, 65 }, new[] { 1, 2, 1, 2 }, false)]
+    [InlineData("ref_k3_b2_31_32_33_extreme", 13, 3, 2, new[] { 31, 32, 33 }, new[] { 2, 1, 2 }, true)]
+    public void HostBuiltReferenceKernelsMatchReferenceBitForBit(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme) =>
+        HostBuiltCMatches(name, seed, k, bits, channels, strides, extreme, KernelChoice.Reference);
+
+    private static void HostBuiltCMatches(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme, KernelChoice kernels)
     {
         var model = Build(name, seed, k, bits, channels, strides, extreme);
         var images = Images(seed * 7919, model.InputBytes);
         string dir = CCompiler.TempDir(name);
-        new ModelEmitter().Emit(model, dir, new EmitOptions(images));
+        new ModelEmitter().Emit(model, dir, new EmitOptions(images) { Kernels = kernels });
         File.WriteAllText(Path.Combine(dir, "harness.c"), Harness);
 
         string exe = Path.Combine(dir, "harness");

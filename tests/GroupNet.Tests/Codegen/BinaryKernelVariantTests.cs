@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+using FluentAssertions;
+using GroupNet.Codegen;
+using GroupNet.Codegen.Emitters;
+using GroupNet.Deployment.Model;
+using GroupNet.Deployment.Reference;
+
+namespace GroupNet.Tests.Codegen;
+
+/// <summary>Every binary conv kernel variant swept against the arithmetic of
+/// docs/integer-arithmetic.md and against the portable reference kernel, on the host compiler with
+/// UBSan, for channel counts around word boundaries.</summary>
+public sealed class BinaryKernelVariantTests
+{
+    public static TheoryData<int> ChannelCounts() => new() { 1, 2, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129 };
+
+    /// <summary>gn_binary_dot_3x3_b2_csa_u32 and gn_window_popcount_3x3_b2_csa_u32 (portable path:
+    /// the host has no DSP) equal the reference kernel and the C# +/-1 dot product on random and
+    /// extreme windows (all levels 3 with all weights +1 or all -1).</summary>
+    [Theory]
+    [MemberData(nameof(ChannelCounts))]
+    public void CarrySave3x3TwoBitKernelMatchesReference(int channels)
+    {
+        const int taps = 9, bits = 2;
+        int words = (channels + 31) / 32;
+        var rng = new Random(channels * 131 + 7);
+        var cases = new List<(uint[] Win, uint[] Weights)>();
+        uint Tail(int w) => channels % 32 != 0 && w == words - 1 ? (1u << (channels % 32)) - 1 : 0xFFFFFFFFu;
+        for (int n = 0; n < 40; n++)
+        {
+            var win = new uint[taps * bits * words];
+            var weights = new uint[taps * words];
+            for (int t = 0; t < taps; t++)
+            {
+                bool outside = n % 5 == 1 && t % 4 == 0; // zero-padded taps
+                for (int w = 0; w < words; w++)
+                {
+                    weights[t * words + w] = n switch
+                    {
+                        0 => Tail(w),
+                        1 => 0u,
+                        _ => (uint)rng.NextInt64(0, 1L << 32) & Tail(w),
+                    };
+                    for (int b = 0; b < bits; b++)
+                    {
+                        win[(t * bits + b) * words + w] = outside ? 0u : n < 2 ? Tail(w) : (uint)rng.NextInt64(0, 1L << 32) & Tail(w);
+                    }
+                }
+            }
+            cases.Add((win, weights));
+        }
+
+        var c = new StringBuilder();
+        c.AppendLine("#include <stdio.h>\n#include \"gn_kernels.h\"\n#include \"gn_binary_csa.h\"");
+        c.AppendLine(CultureInfo.InvariantCulture, $"#define WORDS {words}\n#define CASES {cases.Count}");
+        c.AppendLine("static const uint32_t wins[CASES][9 * 2 * WORDS] = {" + string.Join(",\n", cases.Select(k => "{" + string.Join(", ", k.Win.Select(Hex)) + "}")) + "};");
+        c.AppendLine("static const uint32_t weights[CASES][9 * WORDS] = {" + string.Join(",\n", cases.Select(k => "{" + string.Join(", ", k.Weights.Select(Hex)) + "}")) + "};");
+        c.AppendLine("""
+            int main(void)
+            {
+                int i;
+                for (i = 0; i < CASES; i++)
+                {
+                    int32_t apop_ref = gn_window_popcount_u32(wins[i], 9, 2, WORDS);
+                    int32_t apop_csa = gn_window_popcount_3x3_b2_csa_u32(wins[i], WORDS);
+                    int32_t dot_ref = gn_binary_dot_u32(wins[i], weights[i], 9, 2, WORDS, apop_ref);
+                    int32_t dot_csa = gn_binary_dot_3x3_b2_csa_u32(wins[i], weights[i], WORDS, apop_csa);
+                    printf("%ld %ld %ld %ld\n", (long)apop_ref, (long)apop_csa, (long)dot_ref, (long)dot_csa);
+                }
+                return 0;
+            }
+            """);
+        string dir = CCompiler.TempDir($"csa3x3b2-{channels}");
+        File.WriteAllText(Path.Combine(dir, "t.c"), c.ToString());
+        string exe = Path.Combine(dir, "t");
+        CCompiler.MustSucceed("gcc", CCompiler.StrictFlags.Concat(["-O2", "-fsanitize=undefined", "-fno-sanitize-recover=undefined",
+            "-I", Path.Combine(CCompiler.RuntimeDir, "include"), Path.Combine(dir, "t.c"), "-o", exe]), dir);
+        var (code, stdout, stderr) = CCompiler.Run(exe, [], dir);
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(cases.Count);
+        var mismatches = new List<string>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var (win, w) = cases[i];
+            long apop = 0, dot = 0;
+            for (int t = 0; t < taps; t++)
+            {
+                for (int b = 0; b < bits; b++)
+                {
+                    for (int k = 0; k < words; k++)
+                    {
+                        uint a = win[(t * bits + b) * words + k];
+                        apop += (long)IntegerMath.Popcount(a) << b;
+                        dot += (long)(2 * IntegerMath.Popcount(a & w[t * words + k]) - IntegerMath.Popcount(a)) << b;
+                    }
+                }
+            }
+            var got = lines[i].Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var expected = new[] { apop, apop, dot, dot };
+            if (!got.SequenceEqual(expected))
+            {
+                mismatches.Add($"case {i}: actual [{string.Join(", ", got)}], expected [{string.Join(", ", expected)}]");
+            }
+        }
+        mismatches.Should().BeEmpty($"{mismatches.Count} of {cases.Count} cases differ; first: {string.Join("; ", mismatches.Take(10))}");
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void GeneratorPicksTheCarrySaveKernelOnlyWhereItApplies()
+    {
+        var two = new TensorSpec(1, "x", TensorKind.Levels, 8, 8, 32, 2);
+        var four = two with { Bits = 4 };
+        BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), two, KernelChoice.Fast).Should().Be("term_binary_conv_csa3x3b2");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(3, 2, 1), two, KernelChoice.Fast).Should().Be("term_binary_conv_csa3x3b2");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), two, KernelChoice.Reference).Should().Be("term_binary_conv");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(1, 2, 0), two, KernelChoice.Fast).Should().Be("term_binary_conv");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), four, KernelChoice.Fast).Should().Be("term_binary_conv");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), two with { Channels = 32 * BinaryConvTermEmitter.MaxCsaWords + 1 }, KernelChoice.Fast)
+            .Should().Be("term_binary_conv");
+    }
+
+    private static string Hex(uint v) => "0x" + v.ToString("x8", CultureInfo.InvariantCulture) + "u";
+}
