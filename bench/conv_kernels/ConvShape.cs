@@ -1,3 +1,5 @@
+using GroupNet.Trainer.Ops;
+
 namespace ConvKernels;
 
 /// <summary>One convolution of the tiny reference network (padding = kernel / 2).</summary>
@@ -7,8 +9,11 @@ internal sealed record ConvShape(int Cin, int Cout, int H, int Stride, int Kerne
 
     public int Ho => (H + 2 * Padding - Kernel) / Stride + 1;
 
-    /// <summary>Whether <see cref="DirectConv3x3"/> covers it (1x1 is measured for im2col only).</summary>
-    public bool HasDirect => Kernel == 3;
+    /// <summary>Whether the engine's <see cref="DirectConv3x3"/> covers it (1x1 is measured for im2col only).</summary>
+    public bool HasDirect => DirectConv3x3.Supports(Cin, Cout, Kernel, Kernel, Stride, Padding);
+
+    /// <summary>Whether <see cref="Functional.Conv2d"/> picks the direct kernel on its own (<see cref="ConvAlgorithm.Auto"/>).</summary>
+    public bool AutoUsesDirect => DirectConv3x3.IsPreferred(Cin, Cout, Kernel, Kernel, Stride, Padding);
 
     /// <summary>Multiply-adds x 2 for a batch.</summary>
     public double Flops(int batch) => 2.0 * batch * Cout * Ho * Ho * Cin * Kernel * Kernel;

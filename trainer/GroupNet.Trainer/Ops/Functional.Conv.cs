@@ -16,9 +16,12 @@ public static unsafe partial class Functional
     /// 2-D convolution without bias (cross-correlation, like PyTorch): x [N, Cin, H, W], w [Cout, Cin, kh, kw]
     /// -> [N, Cout, Ho, Wo] with Ho = (H + 2 pad - kh) / stride + 1. Implemented as im2col + blocked GEMM over
     /// chunks of images; the batch is split into one fixed slice per thread and weight-gradient partials are
-    /// summed in thread order, so results are deterministic for a given thread count.
+    /// summed in thread order, so results are deterministic for a given thread count. The forward pass of
+    /// 3x3 / padding 1 / stride 1 or 2 convolutions with 16 or more input channels runs the faster
+    /// <see cref="DirectConv3x3"/> instead, which gives bit-identical outputs (<paramref name="algorithm"/>
+    /// forces one or the other, for tests and benchmarks); the backward pass is always im2col + GEMM.
     /// </summary>
-    public static Tensor Conv2d(TrainingContext ctx, Tensor x, Tensor w, int stride = 1, int padding = 0)
+    public static Tensor Conv2d(TrainingContext ctx, Tensor x, Tensor w, int stride = 1, int padding = 0, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
     {
         if (x.Rank != 4 || w.Rank != 4 || x.Size(1) != w.Size(1))
         {
@@ -33,11 +36,31 @@ public static unsafe partial class Functional
         {
             throw new ArgumentException($"conv2d: kernel larger than padded input {x}");
         }
+        bool direct = algorithm switch
+        {
+            ConvAlgorithm.Auto => DirectConv3x3.IsPreferred(g.Cin, g.Cout, g.Kh, g.Kw, stride, padding),
+            ConvAlgorithm.Im2ColGemm => false,
+            ConvAlgorithm.Direct3x3 => DirectConv3x3.Supports(g.Cin, g.Cout, g.Kh, g.Kw, stride, padding)
+                ? true
+                : throw new ArgumentException($"conv2d: the direct kernel needs 3x3, padding 1, stride 1 or 2 and Cout a multiple of 4 (input {x}, weight {w}, stride {stride}, padding {padding})"),
+            _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "unknown convolution algorithm"),
+        };
         var y = Tensor.Create(ctx, false, g.N, g.Cout, g.Ho, g.Wo);
+        if (direct)
+        {
+            DirectConv3x3.Forward(ctx, g.N, g.Cin, g.H, g.W, g.Cout, stride, x.Data, w.Data, y.Data);
+        }
+        else
+        {
+            Conv2dIm2ColForward(ctx, g, x.Data, w.Data, y.Data);
+        }
+        y.AttachGrad(ctx, [x, w], output => Conv2dBackward(ctx, g, x, w, output.Grad!));
+        return y;
+    }
+
+    private static void Conv2dIm2ColForward(TrainingContext ctx, ConvGeometry g, float[] xd, float[] wd, float[] yd)
+    {
         int threads = Math.Min(ctx.Threads, g.N);
-        var xd = x.Data;
-        var wd = w.Data;
-        var yd = y.Data;
         ctx.ParallelForThreads(threads, t =>
         {
             var (n0, n1) = TrainingContext.Slice(g.N, t, threads);
@@ -63,8 +86,6 @@ public static unsafe partial class Functional
             ctx.Pool.Return(col);
             ctx.Pool.Return(outc);
         });
-        y.AttachGrad(ctx, [x, w], output => Conv2dBackward(ctx, g, x, w, output.Grad!));
-        return y;
     }
 
     private static void Conv2dBackward(TrainingContext ctx, ConvGeometry g, Tensor x, Tensor w, float[] dy)

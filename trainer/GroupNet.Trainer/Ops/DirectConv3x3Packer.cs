@@ -1,16 +1,16 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ConvKernels;
+namespace GroupNet.Trainer.Ops;
 
 /// <summary>
-/// Copies one NCHW image into the zero-padded phase planes of <see cref="DirectGeometry"/>. Only interior
-/// positions are written: the padding ring is zeroed once when the scratch is allocated and stays zero, so
-/// packing costs one pass over the input.
+/// Copies one NCHW image into the zero-padded phase planes of <see cref="DirectConv3x3Geometry"/>, and
+/// conv weights into the microkernel's order. Only interior positions of the planes are written: the
+/// padding ring is zeroed when the scratch is rented and stays zero, so packing costs one pass over the input.
 /// </summary>
-internal static unsafe class InputPacker
+internal static unsafe class DirectConv3x3Packer
 {
-    public static void Pack(DirectGeometry g, float* image, float* planes)
+    public static void PackImage(in DirectConv3x3Geometry g, float* image, float* planes)
     {
         if (g.Stride == 1)
         {
@@ -26,7 +26,24 @@ internal static unsafe class InputPacker
         }
     }
 
-    private static void PackStride1(DirectGeometry g, float* image, float* planes)
+    /// <summary>[Cout, Cin, 3, 3] -> [Cout / 4][Cin][tap][4]: the 4 weights one microkernel step broadcasts are adjacent.</summary>
+    public static void PackWeights(int cout, int cin, float* w, float* packed)
+    {
+        for (int o = 0; o < cout; o++)
+        {
+            for (int c = 0; c < cin; c++)
+            {
+                float* src = w + (o * cin + c) * 9;
+                float* dst = packed + ((o >> 2) * cin + c) * 36 + (o & 3);
+                for (int t = 0; t < 9; t++)
+                {
+                    dst[t * 4] = src[t];
+                }
+            }
+        }
+    }
+
+    private static void PackStride1(in DirectConv3x3Geometry g, float* image, float* planes)
     {
         for (int c = 0; c < g.Cin; c++)
         {
@@ -45,7 +62,7 @@ internal static unsafe class InputPacker
     /// each row. A scalar loop here costs as much as the convolution itself at Cout = 2 Cin, hence the
     /// two-source permute: 32 input columns -> 16 even + 16 odd.
     /// </summary>
-    private static void PackStride2Avx512(DirectGeometry g, float* image, float* planes)
+    private static void PackStride2Avx512(in DirectConv3x3Geometry g, float* image, float* planes)
     {
         var evenIdx = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var oddIdx = evenIdx + Vector512<int>.One;
@@ -76,7 +93,7 @@ internal static unsafe class InputPacker
         }
     }
 
-    private static void PackStride2Scalar(DirectGeometry g, float* image, float* planes)
+    private static void PackStride2Scalar(in DirectConv3x3Geometry g, float* image, float* planes)
     {
         int ps = g.PlaneStride, pw = g.PhaseWidth;
         for (int c = 0; c < g.Cin; c++)

@@ -1,21 +1,25 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace ConvKernels;
+namespace GroupNet.Trainer.Ops;
 
 /// <summary>
 /// The direct kernel's inner loop: 4 output channels x 64 flat outputs (4 Vector512) held in 16 accumulator
 /// registers across every input channel and tap, so outputs are written once and each input vector load
 /// feeds 4 FMAs (the output-channel blocking) and each weight broadcast feeds 4 (the width blocking).
 /// 16 accumulators + 4 inputs + 4 broadcasts fit AVX-512's 32 registers without spills.
+/// <para>Each output is one fused multiply-add chain from zero over (channel, ky, kx) in that order — the
+/// order of the im2col rows that <see cref="Gemm.MatMul"/> sums — which is why the two paths agree bit for bit.</para>
 /// </summary>
-internal static unsafe class Microkernel
+internal static unsafe class DirectConv3x3Microkernel
 {
     /// <param name="input">packed channel 0 plus the block's first flat output index q0</param>
     /// <param name="channelStride">floats between packed input channels</param>
-    /// <param name="taps">offset of each of the 9 taps from q (see <see cref="DirectGeometry.TapOffsets"/>)</param>
+    /// <param name="cin">input channels</param>
+    /// <param name="taps">offset of each of the 9 taps from q (<see cref="DirectConv3x3Geometry.TapOffsets"/>)</param>
     /// <param name="weights">this output-channel block's packed weights, [cin][tap][4]</param>
     /// <param name="output">output channel 0 of the block plus q0; the 4 channels are outStride apart</param>
+    /// <param name="outStride">floats between the block's output channels</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Block4x64(float* input, int channelStride, int cin, int* taps, float* weights, float* output, int outStride)
     {
