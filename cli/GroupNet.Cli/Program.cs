@@ -21,6 +21,7 @@ public static class Program
         }
         var root = new RootCommand("groupnet: train Group-Net binary networks and turn them into Cortex-M firmware");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(AblateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(InferCommand.Create());

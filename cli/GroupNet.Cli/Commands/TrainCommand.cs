@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GroupNet.Cli.Experiments;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
 using GroupNet.Trainer.Tensors;
@@ -26,15 +27,20 @@ public static class TrainCommand
         var bnBatches = new Option<int>("--bn-batches") { Description = "training batches per batch-norm layer when re-estimating statistics after training (0 = off)", DefaultValueFactory = _ => 20 };
         var output = new Option<FileInfo>("--out") { Description = "checkpoint file (written atomically after every epoch)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint at --out" };
-        var command = new Command("train", "Train a Group-Net v1 on MNIST");
-        foreach (var o in new Option[] { data, bases, bits, epochs, lr, batch, seed, threads, shift, limit, bnBatches, output, resume })
+        var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg and NAME.result.json next to the checkpoint" };
+        var command = new Command("train", "Train a Group-Net (v1 on MNIST from flags, or any structure from --config)");
+        foreach (var o in new Option[] { data, bases, bits, epochs, lr, batch, seed, threads, shift, limit, bnBatches, output, resume, config })
         {
             command.Options.Add(o);
         }
         command.SetAction(parse =>
         {
-            var config = new GroupNetV1Config(Bases: parse.GetValue(bases), ActivationBits: parse.GetValue(bits));
-            config.Validate();
+            if (parse.GetValue(config) is { } file)
+            {
+                return TrainFromConfig(file.FullName, parse.GetValue(output)!.FullName, parse.GetValue(threads), parse.GetValue(resume));
+            }
+            var v1 = new GroupNetV1Config(Bases: parse.GetValue(bases), ActivationBits: parse.GetValue(bits));
+            v1.Validate();
             string path = parse.GetValue(output)!.FullName;
             var folder = parse.GetValue(data)!.FullName;
             var train = MnistIdx.LoadSplit(folder, train: true);
@@ -44,7 +50,7 @@ public static class TrainCommand
             }
             var test = MnistIdx.LoadSplit(folder, train: false);
             var context = new TrainingContext(parse.GetValue(seed), parse.GetValue(threads));
-            var model = new GroupNetV1(context, config);
+            var model = new GroupNetV1(context, v1);
             var options = new TrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
@@ -55,17 +61,17 @@ public static class TrainCommand
                 CheckpointPath = path,
             };
             var trainer = new ModelTrainer(model, options, train.Count);
-            string metadata = ModelCheckpoint.Metadata(config);
+            string metadata = ModelCheckpoint.Metadata(v1);
             if (parse.GetValue(resume) && File.Exists(path))
             {
                 var restored = trainer.Resume(path);
-                if (ModelCheckpoint.ConfigOf(restored, path) != config)
+                if (ModelCheckpoint.ConfigOf(restored, path) != v1)
                 {
                     throw new UserInputException($"{path} was trained with {restored.Metadata}; resume with the same --bases/--bits or train afresh");
                 }
                 Console.WriteLine($"resumed from {path} after epoch {trainer.CompletedEpochs}");
             }
-            Console.WriteLine($"model: Group-Net v1, K={config.Bases}, W1A{config.ActivationBits}, {model.Parameters().Sum(p => p.Count):N0} parameters; {train.Count:N0} training images, {context.Threads} threads");
+            Console.WriteLine($"model: Group-Net v1, K={v1.Bases}, W1A{v1.ActivationBits}, {model.Parameters().Sum(p => p.Count):N0} parameters; {train.Count:N0} training images, {context.Threads} threads");
             var watch = System.Diagnostics.Stopwatch.StartNew();
             IReadOnlyList<EpochResult> results = [];
             AnsiConsole.Progress()
@@ -104,6 +110,23 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    private static int TrainFromConfig(string configPath, string checkpoint, int threads, bool resume)
+    {
+        var run = RunConfigYaml.Load(configPath);
+        if (run.Name.Length == 0)
+        {
+            run = run with { Name = Path.GetFileNameWithoutExtension(configPath) };
+        }
+        string? parent = run.Recipe.Parent is not { } p ? null
+            : File.Exists(p) || Path.IsPathRooted(p) ? Path.GetFullPath(p)
+            : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(configPath)!, p));
+        var data = new ExperimentData().Load(run);
+        var result = new ExperimentRunner(threads, Console.Out).Run(run, checkpoint, data, parent, resume);
+        Console.WriteLine($"{run.Name}: {result.Model.Describe()}, test top-1 {100 * result.Top1:F2}%, top-5 {100 * result.Top5:F2}%, "
+            + $"{result.Cost.Parameters:N0} parameters, {result.Cost.ModelBytes:N0} model bytes; checkpoint {checkpoint}, curves {MetricsFiles.Companion(checkpoint, ".curves.svg")}");
+        return 0;
     }
 
     /// <summary>Reports on the calling thread, in order (System.Progress posts to the thread pool).</summary>

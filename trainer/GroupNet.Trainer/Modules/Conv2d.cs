@@ -53,6 +53,15 @@ public class Conv2d : Module
     /// <summary>The weight the convolution actually uses (quantised when a quantiser is set).</summary>
     public Tensor EffectiveWeight() => WeightQuantizer is null ? Weight : WeightQuantizer.Forward(Context, Weight);
 
+    /// <summary>Shape [N, Cout, Hout, Wout] of the latest forward output, or null before the first (cost reports
+    /// read the spatial size from it).</summary>
+    public int[]? LastOutputShape { get; protected set; }
+
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Functional.Conv2d(Context, input, EffectiveWeight(), Stride, Padding);
+    public override Tensor Forward(Tensor input)
+    {
+        var y = Functional.Conv2d(Context, input, EffectiveWeight(), Stride, Padding);
+        LastOutputShape = y.ShapeArray();
+        return y;
+    }
 }

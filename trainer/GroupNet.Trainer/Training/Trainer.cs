@@ -3,6 +3,7 @@ using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Ops;
 using GroupNet.Trainer.Optim;
+using GroupNet.Trainer.Quantization;
 using GroupNet.Trainer.Tensors;
 
 namespace GroupNet.Trainer.Training;
@@ -15,7 +16,8 @@ namespace GroupNet.Trainer.Training;
 /// </summary>
 public sealed class Trainer
 {
-    private readonly CosineLrSchedule _schedule;
+    private readonly ILrSchedule _schedule;
+    private readonly IReadOnlyList<BinaryConv2d> _binaryConvs;
     private readonly int _batchesPerEpoch;
     private readonly IReadOnlyList<Tensor> _parameters;
 
@@ -31,7 +33,21 @@ public sealed class Trainer
         Optimizer = new Sgd([new ParameterGroup(decayed, options.WeightDecay), new ParameterGroup(plain, 0f)],
             options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
         _batchesPerEpoch = (trainCount + options.BatchSize - 1) / options.BatchSize;
-        _schedule = new CosineLrSchedule(options.LearningRate, (long)_batchesPerEpoch * options.Epochs, 0f, options.WarmupSteps);
+        _schedule = CreateSchedule(options, _batchesPerEpoch);
+        _binaryConvs = model.Modules().OfType<BinaryConv2d>().ToList();
+    }
+
+    /// <summary>The learning-rate schedule of <paramref name="options"/> over iterations.</summary>
+    public static ILrSchedule CreateSchedule(TrainerOptions options, int batchesPerEpoch)
+    {
+        long total = (long)batchesPerEpoch * options.Epochs;
+        if (options.Schedule == LrScheduleKind.Cosine)
+        {
+            return new CosineLrSchedule(options.LearningRate, total, 0f, options.WarmupSteps);
+        }
+        int every = options.StepEpochs > 0 ? options.StepEpochs : Math.Max(1, options.Epochs / 3);
+        ILrSchedule step = new StepLrSchedule(options.LearningRate, (long)every * batchesPerEpoch, options.StepGamma);
+        return options.WarmupSteps > 0 ? new LinearWarmupLrSchedule(step, options.WarmupSteps) : step;
     }
 
     /// <summary>The model being trained.</summary>
@@ -72,7 +88,14 @@ public sealed class Trainer
     public EpochResult TrainEpoch(ImageDataset train, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         int epoch = CompletedEpochs;
-        var loader = new DataLoader(train, Options.BatchSize, shuffle: true, Options.Seed, Options.MaxShift);
+        var loader = new DataLoader(train, new DataLoaderOptions
+        {
+            BatchSize = Options.BatchSize,
+            Shuffle = true,
+            Seed = Options.Seed,
+            MaxShift = Options.MaxShift,
+            HorizontalFlip = Options.HorizontalFlip,
+        });
         Model.Train();
         var ctx = Context;
         var sw = Stopwatch.StartNew();
@@ -122,12 +145,38 @@ public sealed class Trainer
         float value = loss.Item();
         int hits = CountCorrect(logits, batch.Labels);
         loss.Backward(ctx);
+        if (Options.QuantizationLossWeight > 0f)
+        {
+            value += AddQuantizationLoss(Options.QuantizationLossWeight);
+        }
         if (Options.MaxGradNorm is { } limit)
         {
             LastGradNorm = GradientClipping.ClipGradNorm(_parameters, limit);
         }
         Optimizer.Step();
         return (value, hits);
+    }
+
+    /// <summary>Adds the gradient of lambda * sum (W - alpha sign W)^2 to every binary convolution's latent weight;
+    /// returns the regulariser's value.</summary>
+    private float AddQuantizationLoss(float lambda)
+    {
+        double total = 0;
+        foreach (var conv in _binaryConvs)
+        {
+            var w = conv.Weight.Data;
+            var g = conv.Weight.EnsureGrad(Context);
+            var alphas = BinaryWeightQuantizer.Alphas(conv.Weight);
+            int size = w.Length / alphas.Length;
+            for (int i = 0; i < w.Length; i++)
+            {
+                float a = alphas[i / size];
+                float r = w[i] - (w[i] >= 0f ? a : -a);
+                total += (double)r * r;
+                g[i] += 2f * lambda * r;
+            }
+        }
+        return (float)(lambda * total);
     }
 
     /// <summary>Restores model, optimiser and epoch count from a checkpoint (the <c>--resume</c> path).</summary>
@@ -149,7 +198,7 @@ public sealed class Trainer
         model.Eval();
         var loader = new DataLoader(data, batchSize, shuffle: false);
         double lossSum = 0;
-        int correct = 0;
+        int correct = 0, top5 = 0;
         using (ctx.NoGrad())
         using (ctx.BeginScope())
         {
@@ -164,10 +213,11 @@ public sealed class Trainer
                 var logits = model.Forward(e.Current.Images);
                 lossSum += Functional.CrossEntropy(ctx, logits, e.Current.Labels).Item() * e.Current.Labels.Length;
                 correct += CountCorrect(logits, e.Current.Labels);
+                top5 += CountInTopK(logits, e.Current.Labels, 5);
             }
         }
         model.Train(wasTraining);
-        return new EvaluationResult((double)correct / data.Count, lossSum / data.Count, data.Count, correct);
+        return new EvaluationResult((double)correct / data.Count, lossSum / data.Count, data.Count, correct) { Top5Accuracy = (double)top5 / data.Count };
     }
 
     /// <summary>
@@ -213,6 +263,24 @@ public sealed class Trainer
             }
         }
         model.Eval();
+    }
+
+    /// <summary>Number of rows of <paramref name="logits"/> whose label scores among the <paramref name="k"/> highest
+    /// (fewer than k logits strictly greater than the label's; every row counts when k >= classes).</summary>
+    public static int CountInTopK(Tensor logits, IReadOnlyList<int> labels, int k)
+    {
+        int n = logits.Size(0), classes = logits.Size(1), hits = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float target = logits.Data[i * classes + labels[i]];
+            int greater = 0;
+            for (int j = 0; j < classes; j++)
+            {
+                greater += logits.Data[i * classes + j] > target ? 1 : 0;
+            }
+            hits += greater < k ? 1 : 0;
+        }
+        return hits;
     }
 
     /// <summary>Number of rows of <paramref name="logits"/> whose arg-max (first on ties) equals the label.</summary>

@@ -40,6 +40,25 @@ public sealed record TrainerOptions
     /// <summary>Label smoothing of the training loss (0 = plain cross-entropy); evaluation always uses 0.</summary>
     public float LabelSmoothing { get; init; }
 
+    /// <summary>Learning-rate decay (cosine by default).</summary>
+    public LrScheduleKind Schedule { get; init; } = LrScheduleKind.Cosine;
+
+    /// <summary>Epochs between decays of the step schedule; 0 = a third of <see cref="Epochs"/> (at least 1).</summary>
+    public int StepEpochs { get; init; }
+
+    /// <summary>Multiplier of the step schedule at every decay.</summary>
+    public float StepGamma { get; init; } = 0.1f;
+
+    /// <summary>Random left-right mirroring (sensible for Fashion-MNIST, not for digits).</summary>
+    public bool HorizontalFlip { get; init; }
+
+    /// <summary>
+    /// lambda of the quantization-loss regulariser lambda * sum (W - alpha sign W)^2 over the latent weights of every
+    /// <see cref="Modules.BinaryConv2d"/> (alpha = mean |W| per filter); 0 = off. Its gradient is 2 lambda (W - alpha sign W):
+    /// the alpha term of the exact derivative vanishes because sum sign(W) (W - alpha sign W) = 0 per filter.
+    /// </summary>
+    public float QuantizationLossWeight { get; init; }
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
@@ -50,6 +69,14 @@ public sealed record TrainerOptions
         if (MaxGradNorm is { } limit && !(limit > 0f && float.IsFinite(limit)))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), limit, "max gradient norm must be finite and > 0 (or null for no clipping)");
+        }
+        if (StepEpochs < 0 || !(StepGamma > 0f && StepGamma <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepEpochs), "step epochs must be >= 0 and the step gamma in (0, 1]");
+        }
+        if (!(QuantizationLossWeight >= 0f) || float.IsInfinity(QuantizationLossWeight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(QuantizationLossWeight), QuantizationLossWeight, "quantization-loss weight must be finite and >= 0");
         }
         if (!(LabelSmoothing >= 0f && LabelSmoothing <= 1f))
         {

@@ -1,0 +1,4 @@
+namespace GroupNet.Cli.Experiments;
+
+/// <summary>One row of a run's learning curve (accuracies are fractions; <paramref name="Seconds"/> = training time of the epoch).</summary>
+public sealed record EpochMetrics(int Epoch, double Loss, double TrainAccuracy, double TestTop1, double TestTop5, double Seconds);

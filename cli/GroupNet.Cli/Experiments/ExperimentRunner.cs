@@ -1,0 +1,108 @@
+using System.Globalization;
+using GroupNet.Cli.Commands;
+using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Models;
+using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
+using ModelTrainer = GroupNet.Trainer.Training.Trainer;
+
+namespace GroupNet.Cli.Experiments;
+
+/// <summary>
+/// Trains one <see cref="RunConfig"/>: builds the model (<see cref="ModelFactory"/>), optionally initialises it from
+/// a parent checkpoint (<see cref="ParentInitializer"/>), trains with Nesterov SGD, evaluates top-1 / top-5 after
+/// every epoch, re-estimates batch-norm statistics, measures the model's cost, and writes the checkpoint with the
+/// files of <see cref="MetricsFiles"/> next to it.
+/// </summary>
+public sealed class ExperimentRunner(int threads, TextWriter log)
+{
+    /// <summary>Runs <paramref name="config"/> into <paramref name="checkpoint"/>; <paramref name="parent"/> is the
+    /// resolved parent checkpoint (or null). With <paramref name="resume"/>, a checkpoint of the same model with
+    /// metrics for its epochs continues where it stopped.</summary>
+    public RunResult Run(RunConfig config, string checkpoint, TrainTestSplit data, string? parent, bool resume)
+    {
+        checkpoint = Path.GetFullPath(checkpoint);
+        var resolved = config with { Recipe = config.Recipe with { Parent = parent } };
+        MetricsFiles.WriteAtomic(MetricsFiles.Companion(checkpoint, ".config.yaml"), RunConfigYaml.ToYaml(resolved));
+        var (train, test) = (data.Train, data.Test);
+        var context = new TrainingContext(config.Seed, threads);
+        var model = ModelFactory.Create(context, config.Model);
+        var recipe = config.Recipe;
+        var options = new TrainerOptions
+        {
+            Epochs = recipe.Epochs,
+            BatchSize = config.Batch,
+            LearningRate = recipe.LearningRate,
+            Momentum = recipe.Momentum,
+            WeightDecay = recipe.WeightDecay,
+            WarmupSteps = recipe.WarmupSteps,
+            Schedule = recipe.Schedule,
+            StepEpochs = recipe.StepEpochs,
+            MaxShift = config.Augmentation.Shift,
+            HorizontalFlip = config.Augmentation.Flip,
+            QuantizationLossWeight = recipe.QuantizationLoss,
+            Seed = config.Seed,
+        };
+        var trainer = new ModelTrainer(model, options, train.Count);
+        string metadata = ModelCheckpoint.Metadata(config.Model);
+        string title = $"{config.Name}: {config.Model.Describe()}";
+        var cost = ModelCost.Measure(model, config.Model);
+        log.WriteLine($"[{config.Name}] {config.Model.Describe()}: {cost.Parameters:N0} parameters, {train.Count:N0} training / {test.Count:N0} test images, {context.Threads} threads");
+
+        var metrics = new List<EpochMetrics>();
+        if (resume && File.Exists(checkpoint) && TryResume(trainer, checkpoint, config.Model) is { } previous)
+        {
+            metrics = previous;
+            log.WriteLine($"[{config.Name}] resumed after epoch {trainer.CompletedEpochs}");
+        }
+        else if (parent is not null)
+        {
+            if (!File.Exists(parent))
+            {
+                throw new FileNotFoundException($"{parent}: parent checkpoint of run '{config.Name}' not found", parent);
+            }
+            var p = Checkpoint.Read(parent);
+            var parentConfig = ModelCheckpoint.ModelConfigOf(p, parent);
+            var report = ParentInitializer.Apply(model, config.Model, p.ModelState, parentConfig, recipe.ParentNoise, context.Random);
+            log.WriteLine($"[{config.Name}] initialised from {parent} ({parentConfig.Describe()}): {report.Copied} entries copied, "
+                + $"{report.Perturbed} with noise, {report.Unmatched.Count} left at their start values");
+        }
+
+        while (trainer.CompletedEpochs < recipe.Epochs)
+        {
+            var r = trainer.TrainEpoch(train);
+            var eval = ModelTrainer.Evaluate(model, test);
+            metrics.Add(new EpochMetrics(r.Epoch + 1, r.Loss, r.TrainAccuracy, eval.Accuracy, eval.Top5Accuracy, r.Seconds));
+            trainer.SaveCheckpoint(checkpoint, metadata);
+            MetricsFiles.WriteMetrics(checkpoint, metrics, title);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{config.Name}] epoch {r.Epoch + 1}/{recipe.Epochs}: loss {r.Loss:F4}, train {100 * r.TrainAccuracy:F2}%, test top-1 {100 * eval.Accuracy:F2}% top-5 {100 * eval.Top5Accuracy:F2}%, {r.Seconds:F0} s"));
+        }
+        var final = ModelTrainer.Evaluate(model, test);
+        double before = final.Accuracy;
+        if (recipe.BnBatches > 0)
+        {
+            ModelTrainer.ReestimateBatchNorm(model, train, recipe.BnBatches, config.Batch, config.Seed);
+            final = ModelTrainer.Evaluate(model, test);
+            trainer.SaveCheckpoint(checkpoint, metadata);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{config.Name}] batch-norm statistics re-estimated: test top-1 {100 * before:F2}% -> {100 * final.Accuracy:F2}%"));
+        }
+        var result = new RunResult(config.Name, config.Model, final.Accuracy, final.Top5Accuracy, before, cost, recipe.Epochs, train.Count, test.Count,
+            metrics.Sum(m => m.Seconds));
+        MetricsFiles.WriteResult(checkpoint, result);
+        return result;
+    }
+
+    private static List<EpochMetrics>? TryResume(ModelTrainer trainer, string checkpoint, ModelConfig model)
+    {
+        var data = Checkpoint.Read(checkpoint);
+        var metrics = MetricsFiles.ReadMetrics(checkpoint);
+        if (ModelCheckpoint.ModelConfigOf(data, checkpoint) != model || metrics.Count != data.Epoch || data.Epoch >= trainer.Options.Epochs)
+        {
+            return null;
+        }
+        trainer.Resume(checkpoint);
+        return metrics;
+    }
+}

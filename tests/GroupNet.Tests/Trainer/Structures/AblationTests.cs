@@ -1,0 +1,84 @@
+using FluentAssertions;
+using GroupNet.Cli.Commands;
+using GroupNet.Cli.Experiments;
+using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Export;
+using GroupNet.Trainer.Training;
+
+namespace GroupNet.Tests.Trainer.Structures;
+
+public sealed class AblationTests
+{
+    /// <summary>The repository root (the folder holding Embedded.sln and configs/).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Embedded.sln")) && Directory.Exists(Path.Combine(dir.FullName, "configs")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    /// <summary>Synthetic 28x28 textures in place of the data set, cut like the real one.</summary>
+    private static TrainTestSplit Data(RunConfig run) =>
+        ExperimentData.Cut(new TrainTestSplit(TrainerTestData.Textures(600, 1, 28), TrainerTestData.Textures(200, 2, 28)), run);
+
+    [Fact]
+    public void Ablate_on_the_smoke_grid_writes_the_table_and_resumes()
+    {
+        var runs = AblationGrid.Load(Path.Combine(RepositoryRoot(), "configs", "ablation-smoke.yaml"));
+        var dir = TrainerTestData.TempDirectory("ablate");
+        try
+        {
+            var log = new StringWriter();
+            var results = new AblationRunner(new ExperimentRunner(2, log), Data, log).Run(runs, dir, "smoke", 2);
+            results.Select(r => r.Name).Should().Equal(runs.Select(r => r.Name));
+            log.ToString().Should().Contain("[v1-k2-w1a1] initialised from");
+
+            var md = File.ReadAllLines(Path.Combine(dir, "ablation.md"));
+            var rows = md.Where(l => l.StartsWith("| ") && !l.StartsWith("| run")).ToList();
+            rows.Select(l => l.Split('|')[1].Trim()).Should().Equal(runs.Select(r => r.Name));
+            rows[0].Should().Contain("| Full-precision | 1 | 32/32 |").And.Contain("| - |");
+            rows.Single(l => l.StartsWith("| v1-k2-w1a1 ")).Should().Contain("| Group-Net v1 | 2 | 1/1 |");
+            rows.Single(l => l.StartsWith("| layerwise-k2-w1a2 ")).Should().Contain("| Layerwise | 2 | 1/2 |");
+            md.Should().Contain(l => l.StartsWith("Budget: 1 epoch(s) per run on 200 training images"));
+            var csv = File.ReadAllLines(Path.Combine(dir, "ablation.csv"));
+            csv.Should().HaveCount(runs.Count + 1);
+            csv[0].Should().StartWith("run,network,structure,k,weight_bits,activation_bits");
+
+            var ckpt = AblationRunner.CheckpointOf(dir, "v2-k2-w1a4");
+            foreach (var suffix in new[] { ".config.yaml", ".metrics.csv", ".metrics.json", ".curves.svg", ".result.json" })
+            {
+                File.Exists(MetricsFiles.Companion(ckpt, suffix)).Should().BeTrue(suffix);
+            }
+            File.ReadAllText(MetricsFiles.Companion(ckpt, ".curves.svg")).Should().StartWith("<svg").And.Contain("<polyline");
+            File.ReadAllLines(MetricsFiles.Companion(ckpt, ".metrics.csv")).Should().HaveCount(2);
+            RunConfigYaml.Load(MetricsFiles.Companion(ckpt, ".config.yaml")).Should().Be(runs.Single(r => r.Name == "v2-k2-w1a4"));
+
+            var again = new StringWriter();
+            var second = new AblationRunner(new ExperimentRunner(2, again), Data, again).Run(runs, dir, "smoke", 2);
+            again.ToString().Should().NotContain("epoch 1/1");
+            second.Should().Equal(results);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_new_structure_checkpoint_cannot_be_exported_yet()
+    {
+        var config = new GroupNet.Trainer.Models.ModelConfig(GroupNet.Trainer.Models.NetworkKind.Small, GroupNet.Trainer.Models.StructureKind.V1, 2);
+        var data = new CheckpointData(1, ModelCheckpoint.Metadata(config), [], []);
+        var act = () => ModelCheckpoint.ConfigOf(data, "x.ckpt");
+        act.Should().Throw<ExportException>().Which.Message.Should().Contain("structure small v1 K=2 W1A2 cannot be exported yet");
+        var tiny = new CheckpointData(1, ModelCheckpoint.Metadata(config with { Network = GroupNet.Trainer.Models.NetworkKind.Tiny }), [], []);
+        ModelCheckpoint.ConfigOf(tiny, "t.ckpt").Should().Be(new GroupNet.Trainer.Models.GroupNetV1Config(2, 2));
+        ModelCheckpoint.ModelConfigOf(new CheckpointData(1, ModelCheckpoint.Metadata(new GroupNet.Trainer.Models.GroupNetV1Config(3, 4)), [], []), "old.ckpt")
+            .Should().Be(config with { Network = GroupNet.Trainer.Models.NetworkKind.Tiny, Bases = 3, ActivationBits = 4 });
+    }
+}
