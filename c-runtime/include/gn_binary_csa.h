@@ -46,13 +46,51 @@ GN_INLINE void gn_csa_u32(uint32_t a, uint32_t b, uint32_t c, uint32_t *sum, uin
 }
 
 /**
- * @brief Per byte, the number of 1 bits of @p v: four counts 0..8.
+ * @brief Hides the value of @p v from the optimiser (no instruction is emitted): a constant stays
+ *        in a register, so it can be used with a shifted second operand ("and r, m, v, lsr #1"),
+ *        and a pointer is not assumed invariant, so loads through it are not hoisted out of a
+ *        loop (and spilled) but issued where they are used. Expands to nothing where GNU inline
+ *        assembly is not available (GCC and clang have it); the result is the same either way.
  */
-GN_INLINE uint32_t gn_popcount_bytes_u32(uint32_t v)
+#if defined(__GNUC__) || defined(__clang__)
+#define GN_CSA_OPAQUE(v) __asm__("" : "+r"(v))
+#define GN_CSA_AFTER(v, d) __asm__("" : "+r"(v) : "r"(d))
+#else
+#define GN_CSA_OPAQUE(v) ((void)0)
+#define GN_CSA_AFTER(v, d) ((void)(d))
+#endif
+
+/**
+ * @brief Per byte, the weighted count o1 + 2*o2 + 4*o4 + 8*o8 + 16*o16 of the 5 bit-sliced words
+ *        of a carry-save sum: four byte counts, each at most 8 * 31 = 248.
+ *
+ * Each word is counted per nibble (0..4, 5 instructions with the masks in registers); nibble
+ * counts are combined in pairs (o1 + 2*o2 and o4 + 2*o8, at most 12 per nibble) before they are
+ * folded into bytes, so only 3 byte folds are needed.
+ */
+GN_INLINE uint32_t gn_csa_weighted_bytes_u32(uint32_t o1, uint32_t o2, uint32_t o4, uint32_t o8, uint32_t o16)
 {
-    v = v - ((v >> 1) & 0x55555555u);
-    v = (v & 0x33333333u) + ((v >> 2) & 0x33333333u);
-    return (v + (v >> 4)) & 0x0F0F0F0Fu;
+    uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, a, b;
+    GN_CSA_AFTER(m1, o16); /* materialised here, not held in a register across the tree */
+    GN_CSA_AFTER(m2, o16);
+#define GN_CSA_NIBBLES(v)                \
+    do                                   \
+    {                                    \
+        (v) -= ((v) >> 1) & m1;          \
+        (v) = ((v) & m2) + (((v) >> 2) & m2); \
+    } while (0)
+    GN_CSA_NIBBLES(o1);
+    GN_CSA_NIBBLES(o2);
+    GN_CSA_NIBBLES(o4);
+    GN_CSA_NIBBLES(o8);
+    GN_CSA_NIBBLES(o16);
+#undef GN_CSA_NIBBLES
+    a = o1 + (o2 << 1);                                   /* nibbles <= 12 */
+    b = o4 + (o8 << 1);                                   /* nibbles <= 12 */
+    a = (a & m4) + ((a >> 4) & m4);                       /* bytes <= 24 */
+    b = (b & m4) + ((b >> 4) & m4);                       /* bytes <= 24 */
+    o16 = (o16 + (o16 >> 4)) & m4;                        /* bytes <= 8 */
+    return a + (b << 2) + (o16 << 4);                     /* bytes <= 24 + 96 + 128 = 248 */
 }
 
 /**
@@ -83,42 +121,50 @@ GN_INLINE int32_t gn_byte_sum_finish_u32(uint32_t acc)
 /**
  * @brief One word column w of a 3x3 2-bit window: adds sum_t popcount(A0_t & W_t) +
  *        2 * sum_t popcount(A1_t & W_t) to the byte accumulator @p acc.
+ *
+ * The taps are taken three at a time (both planes of a triple share its three weight words) and
+ * the carry-save tree is ordered so that partial sums are merged as soon as possible: at most
+ * about ten words are live at once, so a Cortex-M core keeps them all in registers.
  * @param win     uint32_t [9][2][words]
- * @param weights one filter uint32_t [9][words], or NULL for all ones (the window popcount)
+ * @param weights one filter uint32_t [9][words] (ignored unless @p masked)
+ * @param masked  a literal: 1 to AND with @p weights, 0 for all ones (the window popcount)
  * @param words   words per plane
  * @param w       column, 0 .. words-1
  * @param acc     gn_byte_sum_add_u32() accumulator
  */
-GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, const uint32_t *weights, int32_t words, int32_t w,
-                                             uint32_t acc)
+GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, const uint32_t *weights, int masked, int32_t words,
+                                             int32_t w, uint32_t acc)
 {
-#define GN_CSA_A(t, b) (weights != 0 ? win[((t) * 2 + (b)) * words + w] & weights[(t) * words + w] : win[((t) * 2 + (b)) * words + w])
-    uint32_t s1a, s1b, s1c, c2a, c2b, c2c, s2a, s2b, s2c, c4a, c4b, c4c;
-    uint32_t o1, c2d, s2d, c4d, s2e, c4e, o2, c4f, s4a, c8a, s4b, c8b, o4, c8c, o8, o16, bytes;
-    /* each triple of taps: plane 0 at weight 1, plane 1 at weight 2 */
+    const uint32_t *a = win + w, *k = weights + w;
+    uint32_t s1a, c2a, s2a, c4a, s1b, c2b, s2b, c4b, s1c, c2c, s2c, c4c;
+    uint32_t t2, c4e, f4, c8a, o1, c2d, u2, c4f, o2, c4g, v4, c8b, o4, c8c, o8, o16;
+    GN_CSA_OPAQUE(a);
+    GN_CSA_OPAQUE(k);
+#define GN_CSA_A(t, b) (masked ? a[((t) * 2 + (b)) * words] & k[(t) * words] : a[((t) * 2 + (b)) * words])
+    /* taps 0..2: plane 0 at weight 1, plane 1 at weight 2 */
     gn_csa_u32(GN_CSA_A(0, 0), GN_CSA_A(1, 0), GN_CSA_A(2, 0), &s1a, &c2a);
     gn_csa_u32(GN_CSA_A(0, 1), GN_CSA_A(1, 1), GN_CSA_A(2, 1), &s2a, &c4a);
+    GN_CSA_AFTER(a, c4a); /* issue the next loads only now: fewer live words */
+    GN_CSA_AFTER(k, c4a);
+    /* taps 3..5, merged at weights 2 and 4 */
     gn_csa_u32(GN_CSA_A(3, 0), GN_CSA_A(4, 0), GN_CSA_A(5, 0), &s1b, &c2b);
     gn_csa_u32(GN_CSA_A(3, 1), GN_CSA_A(4, 1), GN_CSA_A(5, 1), &s2b, &c4b);
+    gn_csa_u32(c2a, s2a, c2b, &t2, &c4e);
+    gn_csa_u32(c4a, c4e, c4b, &f4, &c8a);
+    GN_CSA_AFTER(a, c8a);
+    GN_CSA_AFTER(k, c8a);
+    /* taps 6..8 */
     gn_csa_u32(GN_CSA_A(6, 0), GN_CSA_A(7, 0), GN_CSA_A(8, 0), &s1c, &c2c);
+    gn_csa_u32(s1a, s1b, s1c, &o1, &c2d);
     gn_csa_u32(GN_CSA_A(6, 1), GN_CSA_A(7, 1), GN_CSA_A(8, 1), &s2c, &c4c);
 #undef GN_CSA_A
-    gn_csa_u32(s1a, s1b, s1c, &o1, &c2d);  /* weight 1: 3 -> o1 */
-    gn_csa_u32(c2a, c2b, c2c, &s2d, &c4d); /* weight 2: 7 -> o2 */
-    gn_csa_u32(s2a, s2b, s2c, &s2e, &c4e);
-    gn_csa_u32(s2d, c2d, s2e, &o2, &c4f);
-    gn_csa_u32(c4a, c4b, c4c, &s4a, &c8a); /* weight 4: 6 -> o4 */
-    gn_csa_u32(c4d, c4e, c4f, &s4b, &c8b);
-    o4 = s4a ^ s4b;
-    c8c = s4a & s4b;
-    gn_csa_u32(c8a, c8b, c8c, &o8, &o16);  /* weight 8: 3 -> o8, o16 */
-    /* per byte: o1 + 2*o2 + 4*o4 + 8*o8 + 16*o16 counts (Horner), each byte <= 8 * 31 = 248 */
-    bytes = gn_popcount_bytes_u32(o16);
-    bytes = (bytes << 1) + gn_popcount_bytes_u32(o8);
-    bytes = (bytes << 1) + gn_popcount_bytes_u32(o4);
-    bytes = (bytes << 1) + gn_popcount_bytes_u32(o2);
-    bytes = (bytes << 1) + gn_popcount_bytes_u32(o1);
-    return gn_byte_sum_add_u32(acc, bytes);
+    gn_csa_u32(t2, s2b, c2c, &u2, &c4f);
+    gn_csa_u32(u2, s2c, c2d, &o2, &c4g);
+    gn_csa_u32(f4, c4c, c4f, &v4, &c8b);
+    o4 = v4 ^ c4g;
+    c8c = v4 & c4g;
+    gn_csa_u32(c8a, c8b, c8c, &o8, &o16);
+    return gn_byte_sum_add_u32(acc, gn_csa_weighted_bytes_u32(o1, o2, o4, o8, o16));
 }
 
 /**
@@ -133,7 +179,7 @@ GN_INLINE int32_t gn_window_popcount_3x3_b2_csa_u32(const uint32_t *win, int32_t
     int32_t w;
     for (w = 0; w < words; w++)
     {
-        acc = gn_csa_column_3x3_b2_u32(win, 0, words, w, acc);
+        acc = gn_csa_column_3x3_b2_u32(win, win, 0, words, w, acc);
     }
     return gn_byte_sum_finish_u32(acc);
 }
@@ -154,9 +200,31 @@ GN_INLINE int32_t gn_binary_dot_3x3_b2_csa_u32(const uint32_t *win, const uint32
     int32_t w;
     for (w = 0; w < words; w++)
     {
-        acc = gn_csa_column_3x3_b2_u32(win, weights, words, w, acc);
+        acc = gn_csa_column_3x3_b2_u32(win, weights, 1, words, w, acc);
     }
     return 2 * gn_byte_sum_finish_u32(acc) - window_popcount;
+}
+
+/**
+ * @brief A whole 3x3 2-bit binary conv term at one output pixel: for every output channel o,
+ *        z[o] (+)= mult[o] * gn_binary_dot_3x3_b2_csa_u32(win, weights[o], ...).
+ * @param win        uint32_t [9][2][words], the gathered window
+ * @param weights    uint32_t [cout][9][words]
+ * @param words      words per plane, 1 .. GN_CSA_MAX_WORDS
+ * @param cout       output channels
+ * @param mult       int32_t [cout] term multipliers
+ * @param z          int32_t [cout] layer accumulators
+ * @param accumulate a literal: 0 to assign z, 1 to add to it
+ */
+GN_INLINE void gn_binary_conv_3x3_b2_csa_u32(const uint32_t *win, const uint32_t *weights, int32_t words, int32_t cout,
+                                             const int32_t *mult, int32_t *z, int accumulate)
+{
+    int32_t apop = gn_window_popcount_3x3_b2_csa_u32(win, words), o;
+    for (o = 0; o < cout; o++)
+    {
+        int32_t v = mult[o] * gn_binary_dot_3x3_b2_csa_u32(win, weights + o * 9 * words, words, apop);
+        z[o] = accumulate ? z[o] + v : v;
+    }
 }
 
 #endif /* GN_BINARY_CSA_H */

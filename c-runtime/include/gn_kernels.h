@@ -223,6 +223,63 @@ GN_INLINE void gn_level_set_u32(uint32_t *pixel, int32_t bits, int32_t words, in
 }
 
 /**
+ * @brief The threshold epilogue of one output pixel: channel c's level
+ *        gn_threshold_level_s32(z[c], thresholds + c * count, count), packed into bit-planes. Each
+ *        word of each plane is built in a register (channels taken from the top of the word down,
+ *        one shift-and-add each) and stored once; padding bits come out 0.
+ * @param z          int32_t [cout]
+ * @param thresholds int32_t [cout][count]
+ * @param count      thresholds per channel (2^bits - 1)
+ * @param bits       planes, 1 .. 4
+ * @param words      words per plane, ceil(cout / 32)
+ * @param cout       channels
+ * @param pixel      output uint32_t [bits][words]
+ */
+GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds, int32_t count, int32_t bits,
+                                     int32_t words, int32_t cout, uint32_t *pixel)
+{
+    int32_t w, c;
+    for (w = 0; w < words; w++)
+    {
+        uint32_t p0 = 0u, p1 = 0u, p2 = 0u, p3 = 0u;
+        c = cout < (w + 1) * 32 ? cout : (w + 1) * 32;
+        while (c > w * 32)
+        {
+            int32_t level;
+            c--;
+            if (count == 3)
+            {
+                /* 2 bits: thresholds are non-decreasing, so bit 1 = (z >= T2) and bit 0 = the
+                   parity of the three comparisons */
+                const int32_t *t = thresholds + c * 3;
+                uint32_t g1 = z[c] >= t[0] ? 1u : 0u, g2 = z[c] >= t[1] ? 1u : 0u, g3 = z[c] >= t[2] ? 1u : 0u;
+                p0 = (p0 << 1) + (g1 ^ g2 ^ g3);
+                p1 = (p1 << 1) + g2;
+                continue;
+            }
+            level = gn_threshold_level_s32(z[c], thresholds + c * count, count);
+            p0 = (p0 << 1) + (uint32_t)(level & 1);
+            p1 = (p1 << 1) + (uint32_t)((level >> 1) & 1);
+            p2 = (p2 << 1) + (uint32_t)((level >> 2) & 1);
+            p3 = (p3 << 1) + (uint32_t)((level >> 3) & 1);
+        }
+        pixel[w] = p0;
+        if (bits > 1)
+        {
+            pixel[words + w] = p1;
+        }
+        if (bits > 2)
+        {
+            pixel[2 * words + w] = p2;
+        }
+        if (bits > 3)
+        {
+            pixel[3 * words + w] = p3;
+        }
+    }
+}
+
+/**
  * @brief The 8-bit linear head:
  *        x8[c] = clamp(round_shift((int64)pooled[c] * Mq[c] + Oq[c], S), -127, 127),
  *        logits[j] = bias[j] + sum_c w8[j][c] * x8[c].

@@ -61,6 +61,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             p_ = c.Prefix,
             arg = c.InputArg,
             op = c.Op,
+            accumulate = c.Op == "=" ? 0 : 1,
             mult = c.TableName("mult"),
             weights = c.TableName("weights"),
         });
