@@ -7,18 +7,25 @@ namespace GroupNet.EmulatorTests;
 /// <summary>Firmware built with arm-none-eabi-gcc, run in QEMU: every logit equals the managed reference.</summary>
 public class FirmwareAgreementTests
 {
-    public static TheoryData<string, int, int, bool> Configurations() => new()
+    /// <summary>Board, K, activation bits, extreme multipliers, group channels, group strides, embedded images.</summary>
+    public static TheoryData<string, int, int, bool, string, string, int> Configurations() => new()
     {
-        { "mps2-an386", 2, 2, false },
-        { "mps2-an386", 1, 4, true },
-        { "mps2-an386", 3, 2, true },
-        { "mps2-an385", 2, 2, true },
-        { "mps2-an500", 2, 4, true },
+        // Cortex-M0, 16 KiB RAM less a 2 KiB stack: a network that downsamples in its first group,
+        // so only the stem output is 28x28 (activations are packed 32 channels to a word, so a
+        // 28x28 tensor at 2 bits takes 6,272 bytes whatever its channel count up to 32).
+        { "microbit", 1, 2, true, "8,16,32", "2,2,2", 24 },
+        { "mps2-an385", 2, 2, true, "16,32,64", "1,2,2", 40 },
+        { "mps2-an386", 2, 2, false, "16,32,64", "1,2,2", 40 },
+        { "mps2-an386", 1, 4, true, "16,32,64", "1,2,2", 40 },
+        { "mps2-an386", 3, 2, true, "16,32,64", "1,2,2", 40 },
+        { "mps2-an500", 2, 4, true, "16,32,64", "1,2,2", 40 },
+        { "mps2-an505", 2, 2, true, "16,32,64", "1,2,2", 40 },
+        { "mps3-an547", 3, 4, true, "16,32,64", "1,2,2", 40 },
     };
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void Firmware_logits_equal_the_managed_reference(string boardName, int bases, int bits, bool extreme)
+    public void Firmware_logits_equal_the_managed_reference(string boardName, int bases, int bits, bool extreme, string channels, string strides, int imageCount)
     {
         var model = new RandomModelBuilder
         {
@@ -27,9 +34,11 @@ public class FirmwareAgreementTests
             Branches = bases,
             ActivationBits = bits,
             ExtremeMultipliers = extreme,
+            Channels = channels.Split(',').Select(int.Parse).ToArray(),
+            Strides = strides.Split(',').Select(int.Parse).ToArray(),
         }.Build();
         var board = Boards.Get(boardName);
-        var images = TestImages.Make(40, model.InputBytes, seed: bases * 7 + bits);
+        var images = TestImages.Make(imageCount, model.InputBytes, seed: bases * 7 + bits);
         string work = RepositoryPaths.Scratch($"agreement-{boardName}-k{bases}-a{bits}");
 
         var result = new FirmwareAgreement(RepositoryPaths.Root).Run(model, board, images, work, countInstructions: true);
@@ -38,5 +47,8 @@ public class FirmwareAgreementTests
         result.Mismatches.Should().BeEmpty($"core {board.Core}, config K={bases} A={bits}, image {result.ElfPath}: {LogitMismatch.Describe(result.Mismatches)}");
         result.IdenticalImages.Should().Be(images.Count);
         result.Run.InstructionsPerInference.Should().HaveCount(images.Count).And.OnlyContain(n => n > 1000);
+        result.Size.FlashBytes.Should().BeLessThanOrEqualTo(board.FlashBytes, "the linker enforces the part's flash");
+        result.Run.StackPeakBytes.Should().NotBeNull().And.BeLessThan((int)board.StackBytes, "the peak stack stays inside the board's stack reservation");
+        result.Size.RamBytes.Should().BeLessThanOrEqualTo(board.StaticRamBytes, "the linker enforces the part's RAM less the stack");
     }
 }

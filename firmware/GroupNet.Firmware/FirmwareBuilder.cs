@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace GroupNet.Firmware;
 
@@ -73,7 +74,16 @@ public sealed class FirmwareBuilder
             "-DCMAKE_TOOLCHAIN_FILE=" + Path.Combine(_repoRoot, "firmware", "cmake", "arm-none-eabi.cmake"),
             "-DGN_BOARD=" + board.Name,
         };
-        var elf = ConfigureAndBuild(cmake, configure, modelDir, buildDir, target, $"{board.Name} firmware ({target})", ".elf");
+        string elf;
+        try
+        {
+            elf = ConfigureAndBuild(cmake, configure, modelDir, buildDir, target, $"{board.Name} firmware ({target})", ".elf");
+        }
+        catch (ExternalToolException ex) when (FindOverflows(ex.Output).Count > 0)
+        {
+            // The linker script holds the part's memory: name the region and the overflow up front.
+            throw new ExternalToolException(DoesNotFitSummary(board, FindOverflows(ex.Output)), ex.CommandLine, ex.ExitCode, ex.Output);
+        }
 
         var sizeResult = ProcessRunner.RunChecked(size, [elf], null, StepTimeout, $"arm-none-eabi-size failed on {elf}");
         return new FirmwareBuildResult(board, elf, SizeReport.Parse(sizeResult.StandardOutput));
@@ -92,6 +102,51 @@ public sealed class FirmwareBuilder
         var cmake = ExternalTools.Require(ExternalTools.CMake);
         ExternalTools.Require(ExternalTools.HostCc);
         return ConfigureAndBuild(cmake, [], modelDir, buildDir, HostTarget, "host runner", string.Empty);
+    }
+
+    /// <summary>One region a linked image overflowed, from GNU ld's "region `RAM' overflowed by N bytes".</summary>
+    /// <param name="Region">Linker region: <c>FLASH</c>, <c>RAM</c> (static data; the part's RAM less the stack) or <c>STACK</c>.</param>
+    /// <param name="Bytes">By how many bytes, or null where ld said only "section `.text' will not fit in region `FLASH'"
+    /// (it stops before counting when code itself overflows; constants are a separate <c>.rodata</c> section, so
+    /// weights and images that overflow are counted).</param>
+    public readonly record struct RegionOverflow(string Region, long? Bytes);
+
+    /// <summary>The regions that linker output says overflowed, one entry per region (largest count kept).</summary>
+    public static IReadOnlyList<RegionOverflow> FindOverflows(string linkerOutput)
+    {
+        ArgumentNullException.ThrowIfNull(linkerOutput);
+        var found = new Dictionary<string, long?>(StringComparer.Ordinal);
+        foreach (Match m in OverflowLine.Matches(linkerOutput))
+        {
+            var region = m.Groups[1].Value;
+            var bytes = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            found[region] = found.TryGetValue(region, out var seen) && seen is long s ? Math.Max(s, bytes) : bytes;
+        }
+        foreach (Match m in WillNotFitLine.Matches(linkerOutput))
+        {
+            found.TryAdd(m.Groups[1].Value, null);
+        }
+        return found.Select(kv => new RegionOverflow(kv.Key, kv.Value)).ToArray();
+    }
+
+    private static readonly Regex OverflowLine = new(@"region [`'](\w+)' overflowed by (\d+) bytes?", RegexOptions.CultureInvariant);
+    private static readonly Regex WillNotFitLine = new(@"will not fit in region [`'](\w+)'", RegexOptions.CultureInvariant);
+
+    private static string DoesNotFitSummary(Board board, IReadOnlyList<RegionOverflow> overflows)
+    {
+        var parts = overflows.Select(o =>
+        {
+            string head = o.Bytes is long n
+                ? $"region `{o.Region}' overflowed by {n} bytes"
+                : $"region `{o.Region}' overflowed (ld gave no byte count: the code alone does not fit; see the map file)";
+            return o.Region switch
+            {
+                "FLASH" => $"{head} (code + constants + .data image > {board.FlashBytes} bytes of flash)",
+                "RAM" => $"{head} (.data + .bss > {board.StaticRamBytes} bytes: {board.RamBytes} bytes of RAM less the {board.StackBytes}-byte stack)",
+                _ => head,
+            };
+        });
+        return $"The image does not fit board {board.Describe()}: {string.Join("; ", parts)}";
     }
 
     private string ConfigureAndBuild(string cmake, List<string> extraDefinitions, string? modelDir, string buildDir, string target, string what, string suffix)

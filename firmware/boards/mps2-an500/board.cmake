@@ -1,4 +1,5 @@
-# Board: ARM MPS2 FPGA image AN500 (Cortex-M7), emulated by QEMU machine "mps2-an500".
+# Board "mps2-an500": Cortex-M7, emulated by QEMU machine "mps2-an500"; memory of a real part,
+# ST STM32F746NG: 1024 KiB flash, 320 KiB RAM (8 KiB of it reserved for the stack). See mps2-an500.ld.
 #
 # Every board folder under firmware/boards/ provides a board.cmake that sets the same variables;
 # the top-level CMakeLists.txt includes it before any C target is declared, so the CPU flags
@@ -8,13 +9,13 @@
 #   GN_BOARD_QEMU_MACHINE   qemu-system-arm -M value
 #   GN_BOARD_QEMU_CPU       qemu-system-arm -cpu value
 #   GN_BOARD_CPU_FLAGS      compile + link flags selecting the core and ABI
-#   GN_BOARD_LINKER_SCRIPT  absolute path of the linker script
+#   GN_BOARD_LINKER_SCRIPT  absolute path of the linker script (the part's MEMORY regions)
 #   GN_BOARD_SOURCES        board C sources (vector table, reset handler)
 
 set(GN_BOARD_CORE "M7")
 set(GN_BOARD_QEMU_MACHINE "mps2-an500")
 set(GN_BOARD_QEMU_CPU "cortex-m7")
-# Integer-only firmware: soft-float ABI, no FPU enable needed in the reset handler.
+# Integer-only firmware: soft-float ABI, no FPU or MVE code, so the reset handler enables nothing.
 set(GN_BOARD_CPU_FLAGS -mcpu=cortex-m7 -mthumb -mfloat-abi=soft)
 set(GN_BOARD_LINKER_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/mps2-an500.ld")
-set(GN_BOARD_SOURCES "${CMAKE_CURRENT_LIST_DIR}/../../common/startup_armv7m.c")
+set(GN_BOARD_SOURCES "${CMAKE_CURRENT_LIST_DIR}/../../common/startup_cortexm.c")
