@@ -8,7 +8,8 @@ namespace GroupNet.Firmware;
 /// <param name="Size">Flash and RAM of the image.</param>
 /// <param name="Run">The emulator run (logits, instruction counts, stack).</param>
 /// <param name="ElfPath">The firmware image.</param>
-public sealed record AgreementResult(Board Board, int Images, int IdenticalImages, IReadOnlyList<LogitMismatch> Mismatches, SizeReport Size, QemuRunResult Run, string ElfPath)
+/// <param name="Layers">Per-layer instruction attribution when requested, else null.</param>
+public sealed record AgreementResult(Board Board, int Images, int IdenticalImages, IReadOnlyList<LogitMismatch> Mismatches, SizeReport Size, QemuRunResult Run, string ElfPath, LayerProfile? Layers = null)
 {
     /// <summary>True when every logit of every image is identical.</summary>
     public bool Identical => Mismatches.Count == 0 && IdenticalImages == Images;

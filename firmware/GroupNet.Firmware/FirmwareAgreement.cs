@@ -22,7 +22,9 @@ public sealed class FirmwareAgreement
     /// <param name="images">Test images embedded in the firmware.</param>
     /// <param name="workDir">Where the generated model and the build go (created).</param>
     /// <param name="countInstructions">Load the instruction-count plugin.</param>
-    public AgreementResult Run(DeploymentModel model, Board board, IReadOnlyList<byte[]> images, string workDir, bool countInstructions = false)
+    /// <param name="perLayer">Also attribute the inference instructions to layers with class histograms
+    /// (<see cref="AgreementResult.Layers"/>; summed over all images, see <see cref="LayerProfile"/>). Implies counting.</param>
+    public AgreementResult Run(DeploymentModel model, Board board, IReadOnlyList<byte[]> images, string workDir, bool countInstructions = false, bool perLayer = false)
     {
         if (images.Count == 0)
         {
@@ -31,11 +33,13 @@ public sealed class FirmwareAgreement
         string modelDir = Path.Combine(workDir, "model");
         new ModelEmitter().Emit(model, modelDir, new EmitOptions(images));
         var build = new FirmwareBuilder(_repoRoot).Build(board, modelDir, Path.Combine(workDir, "build-" + board.Name));
+        countInstructions |= perLayer;
         var timeout = TimeSpan.FromSeconds(60 + images.Count * (countInstructions ? 2.0 : 0.5));
-        var run = new QemuRunner(_repoRoot).Run(board, build.ElfPath, new QemuRunOptions { CountInstructions = countInstructions, Timeout = timeout });
+        var run = new QemuRunner(_repoRoot).Run(board, build.ElfPath, new QemuRunOptions { CountInstructions = countInstructions, PerLayer = perLayer, Timeout = timeout });
         var expected = new ReferenceExecutor(model).InferMany(images);
         var mismatches = LogitMismatch.Compare(run.Logits, expected);
         int identical = Enumerable.Range(0, images.Count).Count(i => i < run.Logits.Length && run.Logits[i].AsSpan().SequenceEqual(expected[i]));
-        return new AgreementResult(board, images.Count, identical, mismatches, build.Size, run, build.ElfPath);
+        var layers = run.Profile is null ? null : LayerProfile.Build(model, run.Profile);
+        return new AgreementResult(board, images.Count, identical, mismatches, build.Size, run, build.ElfPath, layers);
     }
 }

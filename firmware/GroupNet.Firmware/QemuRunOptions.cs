@@ -10,6 +10,14 @@ public sealed record QemuRunOptions
     public bool CountInstructions { get; init; }
 
     /// <summary>
+    /// Also attribute every counted instruction to the function holding it (one plugin range per
+    /// sized function symbol: generated layer functions, the infer function, the head, the harness,
+    /// runtime helpers) with an instruction-class histogram each; fills
+    /// <see cref="QemuRunResult.Profile"/>. Implies <see cref="CountInstructions"/>.
+    /// </summary>
+    public bool PerLayer { get; init; }
+
+    /// <summary>
     /// Plugin shared object; null means <c>&lt;repo&gt;/tools/qemu-plugin/libgn_insn_count.so</c>,
     /// built with <c>tools/qemu-plugin/build.sh</c> when missing or older than its source.
     /// </summary>

@@ -8,6 +8,7 @@ namespace GroupNet.Firmware;
 /// <param name="InstructionsPerInference">Executed instructions per inference (plugin segments), or null without the plugin.</param>
 /// <param name="TotalInstructions">Executed instructions of the whole run, or null without the plugin.</param>
 /// <param name="Output">The firmware's console text (QEMU's stdout, then its stderr, which carries semihosting output).</param>
+/// <param name="Profile">Per-function counts and class histograms with <see cref="QemuRunOptions.PerLayer"/>, else null.</param>
 public sealed record QemuRunResult(
     int ExitCode,
     int[][] Logits,
@@ -15,4 +16,5 @@ public sealed record QemuRunResult(
     int? StackPeakBytes,
     IReadOnlyList<long>? InstructionsPerInference,
     long? TotalInstructions,
-    string Output);
+    string Output,
+    InstructionProfile? Profile = null);

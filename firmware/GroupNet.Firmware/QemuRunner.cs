@@ -12,7 +12,7 @@ namespace GroupNet.Firmware;
 /// Command line:
 /// <code>
 /// qemu-system-arm -M &lt;machine&gt; -cpu &lt;cpu&gt; -nographic -semihosting-config enable=on,target=native -kernel &lt;elf&gt;
-///     [-plugin &lt;so&gt;,begin=0xADDR,end=0xADDR,out=&lt;json&gt;]
+///     [-plugin &lt;so&gt;,begin=0xADDR,end=0xADDR,out=&lt;json&gt;[,ranges=&lt;txt&gt;]]
 /// </code>
 /// QEMU 7.2 writes semihosting console output to its stderr; both streams are parsed.
 /// The QEMU exit code is the firmware's exit status (SYS_EXIT_EXTENDED).
@@ -60,12 +60,21 @@ public sealed class QemuRunner
         };
 
         string? countsPath = null;
-        if (options.CountInstructions)
+        string? rangesPath = null;
+        IReadOnlyList<(string Name, ulong Start, ulong End)>? functions = null;
+        if (options.CountInstructions || options.PerLayer)
         {
             var plugin = options.PluginPath is null ? EnsurePlugin(_repoRoot) : Path.GetFullPath(options.PluginPath);
             var (begin, end) = LookUpMarkers(elf);
-            countsPath = Path.Combine(Path.GetTempPath(), $"gn_insn_count_{Guid.NewGuid():N}.json");
-            foreach (var path in new[] { plugin, countsPath })
+            var id = Guid.NewGuid().ToString("N");
+            countsPath = Path.Combine(Path.GetTempPath(), $"gn_insn_count_{id}.json");
+            if (options.PerLayer)
+            {
+                functions = FunctionRanges(elf);
+                rangesPath = Path.Combine(Path.GetTempPath(), $"gn_insn_ranges_{id}.txt");
+                File.WriteAllLines(rangesPath, functions.Select(f => string.Create(CultureInfo.InvariantCulture, $"0x{f.Start:x} 0x{f.End:x} {f.Name}")));
+            }
+            foreach (var path in new[] { plugin, countsPath, rangesPath ?? string.Empty })
             {
                 if (path.Contains(',', StringComparison.Ordinal))
                 {
@@ -73,7 +82,8 @@ public sealed class QemuRunner
                 }
             }
             arguments.Add("-plugin");
-            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"{plugin},begin=0x{begin:x},end=0x{end:x},out={countsPath}"));
+            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"{plugin},begin=0x{begin:x},end=0x{end:x},out={countsPath}")
+                + (rangesPath is null ? string.Empty : ",ranges=" + rangesPath));
         }
 
         try
@@ -88,9 +98,10 @@ public sealed class QemuRunner
 
             IReadOnlyList<long>? segments = null;
             long? total = null;
+            InstructionProfile? profile = null;
             if (countsPath is not null)
             {
-                (total, segments) = ReadCounts(countsPath, board.QemuMachine, elf, result.ExitCode, output);
+                (total, segments, profile) = ReadCounts(countsPath, functions, board.QemuMachine, elf, result.ExitCode, output);
                 if (segments.Count != parsed.Logits.Length)
                 {
                     throw new EmulatorRunException(board.QemuMachine, elf,
@@ -98,13 +109,16 @@ public sealed class QemuRunner
                         result.ExitCode, output);
                 }
             }
-            return new QemuRunResult(result.ExitCode, parsed.Logits, parsed.CompletedCount, parsed.StackPeakBytes, segments, total, output);
+            return new QemuRunResult(result.ExitCode, parsed.Logits, parsed.CompletedCount, parsed.StackPeakBytes, segments, total, output, profile);
         }
         finally
         {
-            if (countsPath is not null && File.Exists(countsPath))
+            foreach (var path in new[] { countsPath, rangesPath })
             {
-                File.Delete(countsPath);
+                if (path is not null && File.Exists(path))
+                {
+                    File.Delete(path);
+                }
             }
         }
     }
@@ -154,7 +168,45 @@ public sealed class QemuRunner
         return (begin.Value, end.Value);
     }
 
-    private static (long Total, IReadOnlyList<long> Segments) ReadCounts(string path, string machine, string elf, int exitCode, string output)
+    /// <summary>
+    /// Address ranges of the function symbols of <paramref name="elfPath"/> with a size
+    /// (<c>arm-none-eabi-nm -S --defined-only</c>, types t/T/w/W), Thumb bit cleared, sorted by
+    /// address; a symbol starting inside an earlier one (an alias) is dropped, so the ranges never
+    /// overlap and every executed instruction is counted in at most one of them.
+    /// </summary>
+    public static IReadOnlyList<(string Name, ulong Start, ulong End)> FunctionRanges(string elfPath)
+    {
+        var nm = ExternalTools.Require(ExternalTools.ArmNm);
+        var result = ProcessRunner.RunChecked(nm, ["-S", "--defined-only", elfPath], null, TimeSpan.FromMinutes(1), $"arm-none-eabi-nm -S failed on {elfPath}");
+        var symbols = new List<(string Name, ulong Start, ulong End)>();
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length != 4 || f[2] is not ("t" or "T" or "w" or "W")
+                || !ulong.TryParse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var address)
+                || !ulong.TryParse(f[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size) || size == 0)
+            {
+                continue;
+            }
+            // The plugin accepts names of [A-Za-z0-9_.$-] only.
+            var name = new string(f[3].Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '$' or '-' ? c : '_').ToArray());
+            var start = address & ~1UL;
+            symbols.Add((name, start, start + size));
+        }
+        var ranges = new List<(string Name, ulong Start, ulong End)>();
+        foreach (var s in symbols.OrderBy(s => s.Start).ThenByDescending(s => s.End).ThenBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (ranges.Count > 0 && s.Start < ranges[^1].End)
+            {
+                continue;
+            }
+            ranges.Add(s);
+        }
+        return ranges;
+    }
+
+    private static (long Total, IReadOnlyList<long> Segments, InstructionProfile? Profile) ReadCounts(
+        string path, IReadOnlyList<(string Name, ulong Start, ulong End)>? functions, string machine, string elf, int exitCode, string output)
     {
         if (!File.Exists(path))
         {
@@ -164,6 +216,24 @@ public sealed class QemuRunner
         var root = document.RootElement;
         var total = root.GetProperty("total").GetInt64();
         var segments = root.GetProperty("segments").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-        return (total, segments);
+        if (functions is null)
+        {
+            return (total, segments, null);
+        }
+        // buckets: "(all)", "(outside ranges)", then one per range in ranges-file order.
+        var buckets = root.GetProperty("buckets").EnumerateArray().ToArray();
+        if (buckets.Length != functions.Count + 2)
+        {
+            throw new EmulatorRunException(machine, elf, $"the plugin reported {buckets.Length - 2} ranges, {functions.Count} were given", exitCode, output);
+        }
+        var counts = functions.Select((f, i) => new FunctionCount(f.Name, f.Start, f.End,
+            InstructionMix.Parse(buckets[i + 2].GetProperty("segments")), InstructionMix.Parse(buckets[i + 2].GetProperty("run")))).ToArray();
+        var profile = new InstructionProfile(
+            segments.Length,
+            InstructionMix.Parse(buckets[0].GetProperty("segments")),
+            InstructionMix.Parse(buckets[1].GetProperty("segments")),
+            counts,
+            InstructionMix.Parse(buckets[0].GetProperty("run")));
+        return (total, segments, profile);
     }
 }
