@@ -18,8 +18,6 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     /// <summary>GN_CSA_MAX_WORDS of gn_binary_csa.h.</summary>
     public const int MaxCsaWords = 132;
 
-    public override bool Handles(Term term) => term is BinaryConvTerm;
-
     public override IEnumerable<string> Constants(TermContext c)
     {
         var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;

@@ -5,8 +5,6 @@ namespace GroupNet.Codegen.Emitters;
 /// <summary>Identity shortcut: the input level of the same pixel and channel.</summary>
 public sealed class IdentityTermEmitter : TermEmitter
 {
-    public override bool Handles(Term term) => term is IdentityTerm;
-
     public override IEnumerable<string> Constants(TermContext c)
     {
         yield return Const(c, "BITS", c.Input.Bits);

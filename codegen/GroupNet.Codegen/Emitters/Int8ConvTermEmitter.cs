@@ -6,8 +6,6 @@ namespace GroupNet.Codegen.Emitters;
 /// u8 x s8 dot product per output channel.</summary>
 public sealed class Int8ConvTermEmitter : TermEmitter
 {
-    public override bool Handles(Term term) => term is Int8ConvTerm;
-
     public override IEnumerable<string> Constants(TermContext c)
     {
         var g = ((Int8ConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;

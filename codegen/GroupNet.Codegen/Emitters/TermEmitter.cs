@@ -6,8 +6,6 @@ namespace GroupNet.Codegen.Emitters;
 /// adds M[o] * acc[o] into z[o] for the current output pixel (y, x).</summary>
 public abstract class TermEmitter
 {
-    public abstract bool Handles(Term term);
-
     public abstract IEnumerable<string> Constants(TermContext context);
 
     public abstract IEnumerable<CTable> Tables(TermContext context);
