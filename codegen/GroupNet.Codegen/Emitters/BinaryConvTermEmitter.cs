@@ -21,15 +21,12 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     public override IEnumerable<string> Constants(TermContext c)
     {
         var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
-        var input = c.Input;
-        yield return Const(c, "IN_H", input.Height);
-        yield return Const(c, "IN_W", input.Width);
-        yield return Const(c, "BITS", input.Bits);
-        yield return Const(c, "WORDS", input.Words);
-        yield return Const(c, "K", g.Kernel);
-        yield return Const(c, "S", g.Stride);
-        yield return Const(c, "P", g.Padding);
-        yield return Const(c, "TAPS", g.Kernel * g.Kernel);
+        yield return Const(c, "BITS", c.Input.Bits);
+        yield return Const(c, "WORDS", c.Input.Words);
+        foreach (var constant in ConvConstants(c, g))
+        {
+            yield return constant;
+        }
     }
 
     public override IEnumerable<CTable> Tables(TermContext c)

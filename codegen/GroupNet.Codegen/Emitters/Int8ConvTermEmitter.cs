@@ -9,14 +9,11 @@ public sealed class Int8ConvTermEmitter : TermEmitter
     public override IEnumerable<string> Constants(TermContext c)
     {
         var g = ((Int8ConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
-        var input = c.Input;
-        yield return Const(c, "IN_H", input.Height);
-        yield return Const(c, "IN_W", input.Width);
-        yield return Const(c, "CIN", input.Channels);
-        yield return Const(c, "K", g.Kernel);
-        yield return Const(c, "S", g.Stride);
-        yield return Const(c, "P", g.Padding);
-        yield return Const(c, "TAPS", g.Kernel * g.Kernel);
+        yield return Const(c, "CIN", c.Input.Channels);
+        foreach (var constant in ConvConstants(c, g))
+        {
+            yield return constant;
+        }
     }
 
     public override IEnumerable<CTable> Tables(TermContext c)

@@ -22,4 +22,15 @@ public abstract class TermEmitter
     };
 
     protected static string Const(TermContext c, string name, int value) => $"{c.Prefix}{name} = {CLiteral.Int(value)}";
+
+    /// <summary>The constants every convolution term shares: input size, kernel, stride, padding, taps.</summary>
+    protected static IEnumerable<string> ConvConstants(TermContext c, ConvGeometry g)
+    {
+        yield return Const(c, "IN_H", c.Input.Height);
+        yield return Const(c, "IN_W", c.Input.Width);
+        yield return Const(c, "K", g.Kernel);
+        yield return Const(c, "S", g.Stride);
+        yield return Const(c, "P", g.Padding);
+        yield return Const(c, "TAPS", g.Kernel * g.Kernel);
+    }
 }
