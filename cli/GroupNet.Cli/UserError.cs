@@ -9,5 +9,8 @@ public static class UserError
     public static bool IsUserError(Exception e) => e is ModelFormatException or ModelValidationException
         or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
         or UnauthorizedAccessException or ArgumentException or TimeoutException
-        or GroupNet.Trainer.Export.ExportException or UserInputException;
+        or GroupNet.Trainer.Export.ExportException or UserInputException
+        // A model that does not fit the board, a missing tool, a firmware that faults or hangs.
+        or GroupNet.Firmware.ExternalToolException or GroupNet.Firmware.ToolNotFoundException
+        or GroupNet.Firmware.EmulatorRunException;
 }
