@@ -8,12 +8,13 @@ namespace GroupNet.Firmware;
 /// <param name="Configuration">Model and options, or null when the caller did not say.</param>
 internal sealed record FirmwareRunContext(Board Board, string? Configuration)
 {
-    /// <summary>"core M4, configuration 'k2a2 fast kernels', image 17" from the output seen so far.</summary>
+    /// <summary>
+    /// "core Cortex-M4, configuration '...', image 17": the image is the one after the last well-formed
+    /// logits line of the output seen so far (the one that faulted, hung or printed a bad line).
+    /// </summary>
     public string Describe(string output)
     {
         var configuration = Configuration is null ? string.Empty : $", configuration '{Configuration}'";
-        var done = output.Split('\n').Any(l => l.StartsWith(FirmwareOutput.Sentinel + " ", StringComparison.Ordinal));
-        var image = done ? "after the last image" : $"image {FirmwareOutput.ImageInProgress(output)}";
-        return $"core Cortex-{Board.Core}{configuration}, {image}";
+        return $"core Cortex-{Board.Core}{configuration}, image {FirmwareOutput.ImageInProgress(output)}";
     }
 }
