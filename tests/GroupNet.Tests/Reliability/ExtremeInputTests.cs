@@ -104,7 +104,12 @@ public sealed class ExtremeInputTests
         for (int i = 0; i < images.Length; i++)
         {
             output.Logits[i].Should().Equal(expected[i], $"input '{inputs[i].Name}' (image {i}) of model {model.Name}");
-            NaiveExecutor.Infer(model, images[i]).Should().Equal(expected[i], $"naive executor, input '{inputs[i].Name}'");
+        }
+        // The naive executor is slow; it checks the reference on the four plainest extremes.
+        foreach (var name in new[] { "all 0", "all 255", "checkerboard 1px", "uniform noise" })
+        {
+            int i = Array.FindIndex(inputs.ToArray(), x => x.Name == name);
+            NaiveExecutor.Infer(model, images[i]).Should().Equal(expected[i], $"naive executor, input '{name}'");
         }
     }
 }
