@@ -30,7 +30,19 @@ public static class Program
         root.Subcommands.Add(EmulateCommand.Create());
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+            {
+                // Usage errors (unknown verb or option, missing or unparsable value) are user errors too:
+                // one line each, exit code 2, like every other bad input.
+                foreach (var error in parsed.Errors)
+                {
+                    Console.Error.WriteLine($"groupnet: error: {error.Message}");
+                }
+                Console.Error.WriteLine($"(run 'groupnet {(parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ")}--help' for usage)");
+                return 2;
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (UserError.IsUserError(e))
         {
