@@ -10,8 +10,12 @@ using GroupNet.Trainer.Data;
 // The complete MNIST and Fashion-MNIST test sets (10,000 images each) through the streaming firmware
 // (firmware/common/gn_stream_main.c: images read from a host file over semihosting, one QEMU run per
 // slice) on each board, and through the managed integer reference; every logit compared.
-// Usage: FullAgreement --model DATASET=PATH.gndm ... [--boards a,b] [--count N] [--jobs J] [--results DIR]
+// Usage: FullAgreement --model DATASET=PATH.gndm ... [--boards a,b] [--count N] [--jobs J] [--results DIR] [--no-small-network]
 //   DATASET: mnist or fashion-mnist. Prints per dataset and core "N/N logits identical" and the wall times.
+//   Where a trained model does not fit a board (the 16 KiB Cortex-M0), the board runs the same images through
+//   the small agreement network instead (unless --no-small-network): seeded random integer weights, K=1,
+//   2-bit, channels 8/16/32, downsampling in its first group (the M0 network of the emulator tests), and the
+//   result row says so.
 
 var models = new List<(string Dataset, string Path)>();
 var boardNames = Boards.All.Select(b => b.Name).ToList();
@@ -19,6 +23,7 @@ int count = 10000;
 int jobs = 2;
 string repo = FindRepo();
 string resultsDir = Path.Combine(repo, "bench", "full_agreement", "results");
+bool smallNetwork = true;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -36,6 +41,7 @@ for (int i = 0; i < args.Length; i++)
         case "--count": count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--jobs": jobs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--results": resultsDir = Path.GetFullPath(Next()); break;
+        case "--no-small-network": smallNetwork = false; break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
 }
@@ -75,49 +81,111 @@ foreach (var (dataset, modelPath) in models)
             ["images"] = images.Count,
             ["reference_seconds"] = Math.Round(referenceSeconds, 1),
         };
-        clock.Restart();
         try
         {
-            var result = new StreamingAgreement(repo) { Jobs = jobs }.Run(model, board, images, work, expected);
-            double seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"{dataset} Cortex-{board.Core} ({board.Name}): {result.IdenticalImages}/{result.Images} logits identical "
-                + $"(wall {seconds:F0} s: build + {result.EmulatorTime.TotalSeconds:F0} s in QEMU, {result.Jobs} processes; flash {result.Size.FlashBytes:N0} B, RAM {result.Size.RamBytes:N0} B, stack {result.StackPeakBytes} B)");
-            if (!result.Identical)
-            {
-                Console.WriteLine(LogitMismatch.Describe(result.Mismatches));
-                allIdentical = false;
-            }
-            row["identical"] = result.IdenticalImages;
-            row["mismatched_logits"] = result.Mismatches.Count;
-            row["wall_seconds"] = Math.Round(seconds, 1);
-            row["emulator_seconds"] = Math.Round(result.EmulatorTime.TotalSeconds, 1);
-            row["qemu_processes"] = result.Jobs;
-            row["flash_bytes"] = result.Size.FlashBytes;
-            row["ram_bytes"] = result.Size.RamBytes;
-            row["stack_bytes"] = result.StackPeakBytes;
+            RunBoard(model, expected, board, dataset, images, work, row);
         }
         catch (ExternalToolException e) when (FirmwareBuilder.FindOverflows(e.Output).Count > 0)
         {
             string why = e.Message.Split('\n')[0].Trim();
-            Console.WriteLine($"{dataset} Cortex-{board.Core} ({board.Name}): not run, the model does not fit: {why}");
-            row["skipped"] = why;
+            if (!smallNetwork)
+            {
+                Console.WriteLine($"{dataset} Cortex-{board.Core} ({board.Name}): not run, the model does not fit: {why}");
+                row["skipped"] = why;
+            }
+            else
+            {
+                Console.WriteLine($"{dataset} Cortex-{board.Core} ({board.Name}): model {model.Name} does not fit ({why}); running the small agreement network");
+                var small = SmallAgreementNetwork();
+                clock.Restart();
+                var smallExpected = new ReferenceExecutor(small).InferMany(images, Math.Max(1, jobs));
+                row["model"] = small.Name;
+                row["model_description"] = small.Description;
+                row["model_hash"] = ModelFile.Hash(small);
+                row["reference_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+                row["instead_of"] = $"{model.Name} ({model.Description}): {why}";
+                RunBoard(small, smallExpected, board, dataset, images, work + "-small", row);
+            }
         }
         rows.Add(row);
     }
 }
 Console.WriteLine($"wall time: {total.Elapsed.TotalSeconds:F0} s in all");
+string resultsFile = Path.Combine(resultsDir, "full_agreement.json");
+// A run over some boards updates their rows and keeps the other boards' rows of earlier runs (each row has
+// its own date, model hash and times), so the M0 can be re-run without re-running five other cores.
+string today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+foreach (var row in rows)
+{
+    row["date"] = today;
+}
+var kept = new List<JsonElement>();
+if (File.Exists(resultsFile))
+{
+    using var previous = JsonDocument.Parse(File.ReadAllText(resultsFile));
+    string previousDate = previous.RootElement.TryGetProperty("date", out var d) ? d.GetString() ?? "" : "";
+    foreach (var old in previous.RootElement.GetProperty("runs").EnumerateArray())
+    {
+        string key = old.GetProperty("dataset").GetString() + "/" + old.GetProperty("board").GetString();
+        if (!rows.Any(r => $"{r["dataset"]}/{r["board"]}" == key))
+        {
+            var copy = JsonSerializer.Deserialize<Dictionary<string, object?>>(old.GetRawText())!;
+            copy.TryAdd("date", previousDate);
+            kept.Add(JsonSerializer.SerializeToElement(copy));
+        }
+    }
+}
+var allRows = kept.Select(k => (object?)k).Concat(rows.Select(r => (object?)r))
+    .OrderBy(r => r is JsonElement e ? e.GetProperty("dataset").GetString() : (string)((Dictionary<string, object?>)r!)["dataset"]!, StringComparer.Ordinal)
+    .ThenBy(r => Boards.All.ToList().FindIndex(b => b.Name == (r is JsonElement e ? e.GetProperty("board").GetString() : (string)((Dictionary<string, object?>)r!)["board"]!)))
+    .ToList();
 var summary = new Dictionary<string, object?>
 {
-    ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+    ["date"] = today,
     ["host_cpus"] = Environment.ProcessorCount,
     ["wall_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
-    ["note"] = "streaming firmware (gn_firmware_stream), images over semihosting; every logit compared with the C# integer reference",
-    ["runs"] = rows,
+    ["boards_this_run"] = boardNames,
+    ["note"] = "streaming firmware (gn_firmware_stream), images over semihosting; every logit compared with the C# integer reference; wall_seconds: this run (boards_this_run); rows of other boards are kept from earlier runs with their date",
+    ["runs"] = allRows,
 };
-string resultsFile = Path.Combine(resultsDir, "full_agreement.json");
 File.WriteAllText(resultsFile, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"results: {resultsFile}");
 return allIdentical ? 0 : 1;
+
+// Runs one model on one board (StreamingAgreement) and fills the row; prints "N/N logits identical" and the times.
+void RunBoard(DeploymentModel model, int[][] expected, Board board, string dataset, IReadOnlyList<byte[]> images, string work,
+    Dictionary<string, object?> row)
+{
+    var clock = Stopwatch.StartNew();
+    var result = new StreamingAgreement(repo) { Jobs = jobs }.Run(model, board, images, work, expected);
+    double seconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"{dataset} Cortex-{board.Core} ({board.Name}): {result.IdenticalImages}/{result.Images} logits identical "
+        + $"(wall {seconds:F0} s: build + {result.EmulatorTime.TotalSeconds:F0} s in QEMU, {result.Jobs} processes; flash {result.Size.FlashBytes:N0} B, RAM {result.Size.RamBytes:N0} B, stack {result.StackPeakBytes} B; model {model.Name})");
+    if (!result.Identical)
+    {
+        Console.WriteLine(LogitMismatch.Describe(result.Mismatches));
+        allIdentical = false;
+    }
+    row["identical"] = result.IdenticalImages;
+    row["mismatched_logits"] = result.Mismatches.Count;
+    row["wall_seconds"] = Math.Round(seconds, 1);
+    row["emulator_seconds"] = Math.Round(result.EmulatorTime.TotalSeconds, 1);
+    row["qemu_processes"] = result.Jobs;
+    row["flash_bytes"] = result.Size.FlashBytes;
+    row["ram_bytes"] = result.Size.RamBytes;
+    row["stack_bytes"] = result.StackPeakBytes;
+}
+
+// The Cortex-M0 network of the emulator tests: only the stem output is 28x28, so it fits 14 KiB of RAM.
+static DeploymentModel SmallAgreementNetwork() => new RandomModelBuilder
+{
+    Seed = 1,
+    Name = "small_agreement",
+    Branches = 1,
+    ActivationBits = 2,
+    Channels = [8, 16, 32],
+    Strides = [2, 2, 2],
+}.Build();
 
 static IReadOnlyList<byte[]> LoadTestImages(string repo, string dataset, int count)
 {
