@@ -11,7 +11,10 @@
 # Options:
 #   --mnist-model M.gndm     MNIST model (default: train a short one: K=2 W1A2, 1 epoch on 6,000 images)
 #   --fashion-model F.gndm   Fashion-MNIST model (default: train a short one: v1 K=1 W1A2, 1 epoch on 6,000 images)
-#   --boards a,b,...         boards (default: all six); a model too big for a board is reported, not run
+#   --boards a,b,...         boards (default: all six); a board a trained model does not fit (the 16 KiB
+#                            Cortex-M0) runs the same images through the small agreement network instead
+#                            (random integer weights, K=1, 2-bit, 8/16/32 channels, downsampling early);
+#                            the results row names it ("instead_of"). Rows of boards not run are kept.
 #   --count N                images per test set (default 10000)
 #   --jobs J                 QEMU processes at once (default 2)
 set -euo pipefail
