@@ -33,6 +33,10 @@ public class FirmwareFailureTests
         error.ExitCode.Should().Be(3, "the fault handler exits with GN_EXIT_FAULT");
         error.Message.Should().Contain($"core Cortex-{board.Core}").And.Contain($"configuration '{Configuration}'").And.Contain("image 2")
             .And.Contain("FAULT exception").And.MatchRegex("PC 0x[0-9a-f]{8} LR 0x[0-9a-f]{8} xPSR 0x[0-9a-f]{8}");
+        // The stacked PC is the faulting instruction: the UDF in gn_failing.c's main.
+        var pc = ulong.Parse(System.Text.RegularExpressions.Regex.Match(error.Message, "PC 0x([0-9a-f]{8})").Groups[1].Value, System.Globalization.NumberStyles.HexNumber);
+        var main = QemuRunner.FunctionRanges(elf).Single(f => f.Name == "main");
+        pc.Should().BeInRange(main.Start, main.End - 2, $"the stacked PC points into main [0x{main.Start:x8}, 0x{main.End:x8})");
         if (board.Core == "M0")
         {
             error.Message.Should().Contain("FAULT exception 3 ", "ARMv6-M has only HardFault").And.NotContain("CFSR");
