@@ -51,6 +51,8 @@ if (models.Count == 0)
 }
 
 Directory.CreateDirectory(resultsDir);
+string resultsFile = Path.Combine(resultsDir, "full_agreement.json");
+var previousRuns = File.Exists(resultsFile) ? File.ReadAllText(resultsFile) : null;
 var total = Stopwatch.StartNew();
 var rows = new List<Dictionary<string, object?>>();
 bool allIdentical = true;
@@ -108,49 +110,58 @@ foreach (var (dataset, modelPath) in models)
             }
         }
         rows.Add(row);
+        WriteResults();
     }
 }
 Console.WriteLine($"wall time: {total.Elapsed.TotalSeconds:F0} s in all");
-string resultsFile = Path.Combine(resultsDir, "full_agreement.json");
-// A run over some boards updates their rows and keeps the other boards' rows of earlier runs (each row has
-// its own date, model hash and times), so the M0 can be re-run without re-running five other cores.
-string today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-foreach (var row in rows)
-{
-    row["date"] = today;
-}
-var kept = new List<JsonElement>();
-if (File.Exists(resultsFile))
-{
-    using var previous = JsonDocument.Parse(File.ReadAllText(resultsFile));
-    string previousDate = previous.RootElement.TryGetProperty("date", out var d) ? d.GetString() ?? "" : "";
-    foreach (var old in previous.RootElement.GetProperty("runs").EnumerateArray())
-    {
-        string key = old.GetProperty("dataset").GetString() + "/" + old.GetProperty("board").GetString();
-        if (!rows.Any(r => $"{r["dataset"]}/{r["board"]}" == key))
-        {
-            var copy = JsonSerializer.Deserialize<Dictionary<string, object?>>(old.GetRawText())!;
-            copy.TryAdd("date", previousDate);
-            kept.Add(JsonSerializer.SerializeToElement(copy));
-        }
-    }
-}
-var allRows = kept.Select(k => (object?)k).Concat(rows.Select(r => (object?)r))
-    .OrderBy(r => r is JsonElement e ? e.GetProperty("dataset").GetString() : (string)((Dictionary<string, object?>)r!)["dataset"]!, StringComparer.Ordinal)
-    .ThenBy(r => Boards.All.ToList().FindIndex(b => b.Name == (r is JsonElement e ? e.GetProperty("board").GetString() : (string)((Dictionary<string, object?>)r!)["board"]!)))
-    .ToList();
-var summary = new Dictionary<string, object?>
-{
-    ["date"] = today,
-    ["host_cpus"] = Environment.ProcessorCount,
-    ["wall_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
-    ["boards_this_run"] = boardNames,
-    ["note"] = "streaming firmware (gn_firmware_stream), images over semihosting; every logit compared with the C# integer reference; wall_seconds: this run (boards_this_run); rows of other boards are kept from earlier runs with their date",
-    ["runs"] = allRows,
-};
-File.WriteAllText(resultsFile, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+WriteResults(finished: true);
 Console.WriteLine($"results: {resultsFile}");
 return allIdentical ? 0 : 1;
+
+// Writes the results file (rows of this run so far, plus the kept rows of other boards): called after every
+// board, so an interrupted run keeps what it measured.
+void WriteResults(bool finished = false)
+{
+    // A run over some boards updates their rows and keeps the other boards' rows of earlier runs (each row has
+    // its own date, model hash and times), so the M0 can be re-run without re-running five other cores.
+    string today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    foreach (var row in rows)
+    {
+        row["date"] = today;
+    }
+    var kept = new List<JsonElement>();
+    if (previousRuns is not null)
+    {
+        using var previous = JsonDocument.Parse(previousRuns);
+        string previousDate = previous.RootElement.TryGetProperty("date", out var d) ? d.GetString() ?? "" : "";
+        foreach (var old in previous.RootElement.GetProperty("runs").EnumerateArray())
+        {
+            string key = old.GetProperty("dataset").GetString() + "/" + old.GetProperty("board").GetString();
+            if (!rows.Any(r => $"{r["dataset"]}/{r["board"]}" == key))
+            {
+                var copy = JsonSerializer.Deserialize<Dictionary<string, object?>>(old.GetRawText())!;
+                copy.TryAdd("date", previousDate);
+                kept.Add(JsonSerializer.SerializeToElement(copy));
+            }
+        }
+    }
+    var allRows = kept.Select(k => (object?)k).Concat(rows.Select(r => (object?)r))
+        .OrderBy(r => r is JsonElement e ? e.GetProperty("dataset").GetString() : (string)((Dictionary<string, object?>)r!)["dataset"]!, StringComparer.Ordinal)
+        .ThenBy(r => Boards.All.ToList().FindIndex(b => b.Name == (r is JsonElement e ? e.GetProperty("board").GetString() : (string)((Dictionary<string, object?>)r!)["board"]!)))
+        .ToList();
+    var summary = new Dictionary<string, object?>
+    {
+        ["date"] = today,
+        ["host_cpus"] = Environment.ProcessorCount,
+        ["wall_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
+        ["boards_this_run"] = boardNames,
+        ["this_run_finished"] = finished,
+        ["note"] = "streaming firmware (gn_firmware_stream), images over semihosting; every logit compared with the C# integer reference; wall_seconds: this run (boards_this_run); rows of other boards are kept from earlier runs with their date",
+        ["runs"] = allRows,
+    };
+    File.WriteAllText(resultsFile + ".tmp", JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    File.Move(resultsFile + ".tmp", resultsFile, overwrite: true);
+}
 
 // Runs one model on one board (StreamingAgreement) and fills the row; prints "N/N logits identical" and the times.
 void RunBoard(DeploymentModel model, int[][] expected, Board board, string dataset, IReadOnlyList<byte[]> images, string work,
