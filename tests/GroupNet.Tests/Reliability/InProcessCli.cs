@@ -3,12 +3,6 @@ using Spectre.Console;
 
 namespace GroupNet.Tests.Reliability;
 
-/// <summary>What one in-process run of <c>groupnet</c> printed and returned.</summary>
-internal sealed record CliRun(int ExitCode, string Stdout, string Stderr, Exception? Unhandled)
-{
-    public override string ToString() => $"exit {ExitCode}, stdout '{Stdout}', stderr '{Stderr}'{(Unhandled is null ? "" : $", unhandled {Unhandled}")}";
-}
-
 /// <summary>
 /// Runs <see cref="Program.Main"/> in-process with the console captured and the working folder set, within a
 /// time-out (a hang fails the test instead of stalling the suite). Only for tests in <see cref="ConsoleCollection"/>.
