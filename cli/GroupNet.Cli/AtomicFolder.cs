@@ -20,21 +20,40 @@ public static class AtomicFolder
         try
         {
             result = write(temp);
+            Swap(full, temp, old);
         }
         catch
         {
-            Directory.Delete(temp, recursive: true);
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
             throw;
         }
-        if (Directory.Exists(full))
-        {
-            Directory.Move(full, old);
-        }
-        Directory.Move(temp, full);
         if (Directory.Exists(old))
         {
             Directory.Delete(old, recursive: true);
         }
         return result;
+    }
+
+    /// <summary>Moves the previous folder aside and the new one in; if the second move fails, the previous
+    /// folder goes back to its name (two renames: no moment where a crash loses both).</summary>
+    private static void Swap(string full, string temp, string old)
+    {
+        bool hadPrevious = Directory.Exists(full);
+        if (hadPrevious)
+        {
+            Directory.Move(full, old);
+        }
+        try
+        {
+            Directory.Move(temp, full);
+        }
+        catch when (hadPrevious)
+        {
+            Directory.Move(old, full);
+            throw;
+        }
     }
 }

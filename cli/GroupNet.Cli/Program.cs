@@ -30,11 +30,22 @@ public static class Program
         root.Subcommands.Add(EmulateCommand.Create());
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+            {
+                // Usage errors (unknown verb or option, missing or unparsable value) are user errors too:
+                // one line, exit code 2, like every other bad input.
+                string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
+                string errors = string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")));
+                Console.Error.WriteLine($"groupnet: error: {errors} (run 'groupnet {verb}--help' for usage)");
+                return 2;
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (UserError.IsUserError(e))
         {
-            Console.Error.WriteLine($"groupnet: error: {e.Message}");
+            // One line, whatever the exception's message spans (ArgumentOutOfRangeException appends its value on a new line).
+            Console.Error.WriteLine($"groupnet: error: {e.Message.ReplaceLineEndings(" ")}");
             return 2;
         }
     }

@@ -8,6 +8,7 @@ public sealed class EmulatorRunException : Exception
         : base($"QEMU {machine} running {elfPath}: {problem} (exit code {exitCode}).{Environment.NewLine}output:{Environment.NewLine}{Tail(output)}")
     {
         Machine = machine;
+        Problem = problem;
         ElfPath = elfPath;
         ExitCode = exitCode;
         Output = output;
@@ -15,6 +16,9 @@ public sealed class EmulatorRunException : Exception
 
     /// <summary>The QEMU machine.</summary>
     public string Machine { get; }
+
+    /// <summary>What went wrong, without the machine, image and output.</summary>
+    public string Problem { get; }
 
     /// <summary>The firmware image.</summary>
     public string ElfPath { get; }

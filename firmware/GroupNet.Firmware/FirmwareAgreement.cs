@@ -31,15 +31,24 @@ public sealed class FirmwareAgreement
             throw new ArgumentException("at least one test image is needed", nameof(images));
         }
         string modelDir = Path.Combine(workDir, "model");
-        new ModelEmitter().Emit(model, modelDir, new EmitOptions(images));
+        var emitOptions = new EmitOptions(images);
+        new ModelEmitter().Emit(model, modelDir, emitOptions);
         var build = new FirmwareBuilder(_repoRoot).Build(board, modelDir, Path.Combine(workDir, "build-" + board.Name));
         countInstructions |= perLayer;
         var timeout = TimeSpan.FromSeconds(60 + images.Count * (countInstructions ? 2.0 : 0.5));
-        var run = new QemuRunner(_repoRoot).Run(board, build.ElfPath, new QemuRunOptions { CountInstructions = countInstructions, PerLayer = perLayer, Timeout = timeout });
+        var run = new QemuRunner(_repoRoot).Run(board, build.ElfPath, new QemuRunOptions { CountInstructions = countInstructions, PerLayer = perLayer, Timeout = timeout, Configuration = Describe(model, emitOptions) });
         var expected = new ReferenceExecutor(model).InferMany(images);
         var mismatches = LogitMismatch.Compare(run.Logits, expected);
         int identical = Enumerable.Range(0, images.Count).Count(i => i < run.Logits.Length && run.Logits[i].AsSpan().SequenceEqual(expected[i]));
         var layers = run.Profile is null ? null : LayerProfile.Build(model, run.Profile);
         return new AgreementResult(board, images.Count, identical, mismatches, build.Size, run, build.ElfPath, layers);
+    }
+
+    /// <summary>The configuration named in failure messages: model name, description, file hash prefix and emit options.</summary>
+    public static string Describe(DeploymentModel model, EmitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        return $"model {model.Name} ({model.Description}), {options.Describe()}";
     }
 }

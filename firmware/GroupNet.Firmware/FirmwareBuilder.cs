@@ -28,6 +28,12 @@ public sealed class FirmwareBuilder
     /// <summary>CMake target of the host runner.</summary>
     public const string HostTarget = "gn_host_runner";
 
+    /// <summary>CMake target of the streaming firmware: images read from a host file over semihosting (<c>gn_stream_main.c</c>).</summary>
+    public const string StreamFirmwareTarget = "gn_firmware_stream";
+
+    /// <summary>CMake target of the streaming host runner (<c>FILE [FIRST [COUNT]]</c> arguments).</summary>
+    public const string HostStreamTarget = "gn_host_stream_runner";
+
     private readonly string _repoRoot;
 
     /// <summary>Creates a builder for the repository at <paramref name="repoRoot"/>.</summary>
@@ -95,13 +101,24 @@ public sealed class FirmwareBuilder
     /// <returns>Absolute path of the executable.</returns>
     /// <exception cref="ToolNotFoundException">cmake or gcc is not installed.</exception>
     /// <exception cref="ExternalToolException">Configure or build failed; the message holds the tool output.</exception>
-    public string BuildHost(string modelDir, string buildDir)
+    public string BuildHost(string modelDir, string buildDir) => BuildHost(modelDir, buildDir, HostTarget);
+
+    /// <summary>
+    /// Configures and builds a host target (<see cref="HostTarget"/> or <see cref="HostStreamTarget"/>);
+    /// <paramref name="cFlags"/> become CMAKE_C_FLAGS and CMAKE_EXE_LINKER_FLAGS (e.g. sanitizers).
+    /// </summary>
+    /// <returns>Absolute path of the executable.</returns>
+    /// <exception cref="ToolNotFoundException">cmake or gcc is not installed.</exception>
+    /// <exception cref="ExternalToolException">Configure or build failed; the message holds the tool output.</exception>
+    public string BuildHost(string modelDir, string buildDir, string target, string? cFlags = null)
     {
         ArgumentNullException.ThrowIfNull(modelDir);
         ArgumentNullException.ThrowIfNull(buildDir);
+        ArgumentNullException.ThrowIfNull(target);
         var cmake = ExternalTools.Require(ExternalTools.CMake);
         ExternalTools.Require(ExternalTools.HostCc);
-        return ConfigureAndBuild(cmake, [], modelDir, buildDir, HostTarget, "host runner", string.Empty);
+        var definitions = cFlags is null ? new List<string>() : ["-DCMAKE_C_FLAGS=" + cFlags, "-DCMAKE_EXE_LINKER_FLAGS=" + cFlags];
+        return ConfigureAndBuild(cmake, definitions, modelDir, buildDir, target, "host runner", string.Empty);
     }
 
     /// <summary>One region a linked image overflowed, from GNU ld's "region `RAM' overflowed by N bytes".</summary>

@@ -10,8 +10,47 @@ namespace GroupNet.Firmware;
 /// <param name="Logits">Logits per image, in image order.</param>
 /// <param name="CompletedCount">Count on the sentinel line.</param>
 /// <param name="StackPeakBytes">Peak stack depth, when printed.</param>
-public sealed record FirmwareOutput(int[][] Logits, int CompletedCount, int? StackPeakBytes)
+/// <param name="FirstImage">Index of the first image: the streaming harness's <c>GN-STREAM first &lt;i&gt; count &lt;n&gt;</c>
+/// header line (<c>gn_stream_main.c</c>), else 0; the logits lines count up from it.</param>
+public sealed record FirmwareOutput(int[][] Logits, int CompletedCount, int? StackPeakBytes, int FirstImage = 0)
 {
+    /// <summary>Header line of the streaming harness.</summary>
+    public const string StreamHeader = "GN-STREAM";
+
+    /// <summary>
+    /// The image the firmware was working on when its output stopped: the index after the last
+    /// well-formed, in-order <c>logits</c> line (the first image when there is none). For failure messages.
+    /// </summary>
+    public static int ImageInProgress(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        int first = 0;
+        int next = 0;
+        foreach (var raw in output.Split('\n'))
+        {
+            var fields = raw.TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 5 && fields[0] == StreamHeader && TryInt(fields[2], out var f))
+            {
+                first = next = f;
+            }
+            else if (fields.Length >= 3 && fields[0] == "logits" && TryInt(fields[1], out var i) && i == next
+                && fields.Skip(2).All(v => TryInt(v, out _)))
+            {
+                next = i + 1;
+            }
+        }
+        return Math.Max(first, next);
+    }
+
+    /// <summary>The firmware's own report of what stopped it: its <c>FAULT</c> line (fault handler) or first <c>GN-ERROR</c> / <c>FATAL</c> line, else null.</summary>
+    public static string? FailureLine(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        return lines.FirstOrDefault(l => l.StartsWith("FAULT ", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault(l => l.StartsWith("GN-ERROR ", StringComparison.Ordinal) || l.StartsWith("FATAL ", StringComparison.Ordinal));
+    }
+
     /// <summary>Sentinel that marks a completed run.</summary>
     public const string Sentinel = "GN-DONE";
 
@@ -27,6 +66,7 @@ public sealed record FirmwareOutput(int[][] Logits, int CompletedCount, int? Sta
         var logits = new List<int[]>();
         int? done = null;
         int? stack = null;
+        int first = 0;
         foreach (var raw in output.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
@@ -37,10 +77,13 @@ public sealed record FirmwareOutput(int[][] Logits, int CompletedCount, int? Sta
             }
             switch (fields[0])
             {
+                case StreamHeader when fields.Length == 5 && logits.Count == 0 && TryInt(fields[2], out var firstIndex) && firstIndex >= 0:
+                    first = firstIndex;
+                    break;
                 case "logits":
-                    if (fields.Length < 3 || !TryInt(fields[1], out var index) || index != logits.Count)
+                    if (fields.Length < 3 || !TryInt(fields[1], out var index) || index != first + logits.Count)
                     {
-                        throw new EmulatorRunException(machine, image, $"malformed or out-of-order logits line '{line}' (expected index {logits.Count})", exitCode, output);
+                        throw new EmulatorRunException(machine, image, $"malformed or out-of-order logits line '{line}' (expected index {first + logits.Count})", exitCode, output);
                     }
                     var values = new int[fields.Length - 2];
                     for (var j = 0; j < values.Length; j++)
@@ -62,13 +105,16 @@ public sealed record FirmwareOutput(int[][] Logits, int CompletedCount, int? Sta
         }
         if (done is null)
         {
-            throw new EmulatorRunException(machine, image, $"no '{Sentinel}' sentinel line: the firmware did not complete", exitCode, output);
+            var failure = FailureLine(output);
+            throw new EmulatorRunException(machine, image, failure is null
+                ? $"no '{Sentinel}' sentinel line: the firmware did not complete"
+                : $"the firmware stopped with '{failure}' (no '{Sentinel}' sentinel line)", exitCode, output);
         }
         if (done.Value != logits.Count)
         {
             throw new EmulatorRunException(machine, image, $"sentinel says {done.Value} images but {logits.Count} logits lines were printed", exitCode, output);
         }
-        return new FirmwareOutput(logits.ToArray(), done.Value, stack);
+        return new FirmwareOutput(logits.ToArray(), done.Value, stack, first);
     }
 
     private static bool TryInt(string text, out int value) =>

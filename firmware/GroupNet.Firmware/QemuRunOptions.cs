@@ -22,4 +22,21 @@ public sealed record QemuRunOptions
     /// built with <c>tools/qemu-plugin/build.sh</c> when missing or older than its source.
     /// </summary>
     public string? PluginPath { get; init; }
+
+    /// <summary>
+    /// Words of the semihosting command line (<c>SYS_GET_CMDLINE</c>; QEMU <c>-semihosting-config ...,arg=W</c>
+    /// per word), program name first; null passes none. The streaming firmware
+    /// (<c>firmware/common/gn_stream_main.c</c>) reads <c>PROGRAM FILE [FIRST [COUNT]]</c> from it.
+    /// Words cannot contain spaces (the firmware splits at spaces) or commas (QEMU's option syntax).
+    /// </summary>
+    public IReadOnlyList<string>? SemihostingArguments { get; init; }
+
+    /// <summary>QEMU's working directory: where semihosting <c>SYS_OPEN</c> resolves relative file names; null = the current one.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>
+    /// What the image was built from (model, options), named in every failure message together with the
+    /// core and the image in progress; null leaves it out.
+    /// </summary>
+    public string? Configuration { get; init; }
 }

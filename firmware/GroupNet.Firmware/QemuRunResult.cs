@@ -17,4 +17,8 @@ public sealed record QemuRunResult(
     IReadOnlyList<long>? InstructionsPerInference,
     long? TotalInstructions,
     string Output,
-    InstructionProfile? Profile = null);
+    InstructionProfile? Profile = null)
+{
+    /// <summary>Index of the first image in the image file (streaming firmware: <c>GN-STREAM first</c>); 0 for embedded images.</summary>
+    public int FirstImage { get; init; }
+}

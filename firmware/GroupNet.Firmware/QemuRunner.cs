@@ -55,9 +55,10 @@ public sealed class QemuRunner
             "-M", board.QemuMachine,
             "-cpu", board.QemuCpu,
             "-nographic",
-            "-semihosting-config", "enable=on,target=native",
+            "-semihosting-config", "enable=on,target=native" + SemihostingArgs(options.SemihostingArguments),
             "-kernel", elf,
         };
+        var context = new FirmwareRunContext(board, options.Configuration);
 
         string? countsPath = null;
         string? rangesPath = null;
@@ -88,13 +89,22 @@ public sealed class QemuRunner
 
         try
         {
-            var result = ProcessRunner.Run(qemu, arguments, null, options.Timeout,
+            var result = ProcessRunner.Run(qemu, arguments, options.WorkingDirectory, options.Timeout,
                 partial => new TimeoutException(
-                    $"QEMU {board.QemuMachine} ({board.QemuCpu}) running {elf} did not finish within {options.Timeout.TotalSeconds:0} s; the process tree was killed."
+                    $"QEMU {board.QemuMachine} ({board.QemuCpu}) running {elf} did not finish within {options.Timeout.TotalSeconds:0} s "
+                    + $"({context.Describe(partial.CombinedOutput)}); the process tree was killed."
                     + $"{Environment.NewLine}command: {partial.CommandLine}{Environment.NewLine}output:{Environment.NewLine}{EmulatorRunException.Tail(partial.CombinedOutput)}"),
                 cancellationToken);
             var output = result.CombinedOutput;
-            var parsed = FirmwareOutput.Parse(output, board.QemuMachine, elf, result.ExitCode);
+            FirmwareOutput parsed;
+            try
+            {
+                parsed = FirmwareOutput.Parse(output, board.QemuMachine, elf, result.ExitCode);
+            }
+            catch (EmulatorRunException ex)
+            {
+                throw new EmulatorRunException($"{board.QemuMachine} ({context.Describe(output)})", elf, ex.Problem, result.ExitCode, output);
+            }
 
             IReadOnlyList<long>? segments = null;
             long? total = null;
@@ -109,7 +119,10 @@ public sealed class QemuRunner
                         result.ExitCode, output);
                 }
             }
-            return new QemuRunResult(result.ExitCode, parsed.Logits, parsed.CompletedCount, parsed.StackPeakBytes, segments, total, output, profile);
+            return new QemuRunResult(result.ExitCode, parsed.Logits, parsed.CompletedCount, parsed.StackPeakBytes, segments, total, output, profile)
+            {
+                FirstImage = parsed.FirstImage,
+            };
         }
         finally
         {
@@ -121,6 +134,22 @@ public sealed class QemuRunner
                 }
             }
         }
+    }
+
+    private static string SemihostingArgs(IReadOnlyList<string>? words)
+    {
+        if (words is null)
+        {
+            return string.Empty;
+        }
+        foreach (var word in words)
+        {
+            if (word.Length == 0 || word.Contains(' ', StringComparison.Ordinal) || word.Contains(',', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"a semihosting argument must be non-empty, without spaces or commas: '{word}'.");
+            }
+        }
+        return string.Concat(words.Select(w => ",arg=" + w));
     }
 
     /// <summary>

@@ -34,6 +34,11 @@ public static class AblationGrid
         {
             throw new InvalidDataException($"{source}: line {e.Start.Line}: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some malformed flow collections.
+            throw new InvalidDataException($"{source}: not valid YAML ({e.Message})", e);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new InvalidDataException($"{source}: a grid is a mapping with 'base' and 'runs' and/or 'axes'");

@@ -56,6 +56,11 @@ public static class RunConfigYaml
         {
             throw new InvalidDataException($"{source}: {field}line {e.Start.Line}: {Innermost(e)}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some malformed flow collections.
+            throw new InvalidDataException($"{source}: {field}not valid YAML ({e.Message})", e);
+        }
         return Convert(dto ?? new RunDto(), source, field);
     }
 

@@ -105,8 +105,20 @@ public static class ModelFile
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + $".tmp-{Environment.ProcessId}";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            // A failed write leaves the previous model file as it was, and no temporary file behind.
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+            throw;
+        }
     }
 
     /// <summary>Hex SHA-256 of the payload: identifies a model in provenance banners.</summary>

@@ -10,7 +10,11 @@ namespace GroupNet.Tests.Deployment;
 /// </summary>
 public static class NaiveExecutor
 {
-    public static int[] Infer(DeploymentModel model, byte[] image)
+    public static int[] Infer(DeploymentModel model, byte[] image) => Infer(model, image, null);
+
+    /// <summary>As <see cref="Infer(DeploymentModel, byte[])"/>; <paramref name="observe"/> receives, per layer,
+    /// the largest |acc| of each term (term index) and the largest |z| over all pixels (index -1).</summary>
+    public static int[] Infer(DeploymentModel model, byte[] image, Action<AccumulateLayer, int, long>? observe)
     {
         var values = new int[model.Tensors.Length][];
         values[0] = image.Select(p => (int)p).ToArray();
@@ -19,8 +23,10 @@ public static class NaiveExecutor
             var (oh, ow) = model.OutputSize(layer);
             int cout = layer.OutChannels;
             var z = new long[oh * ow * cout];
-            foreach (var term in layer.Terms)
+            for (int termIndex = 0; termIndex < layer.Terms.Length; termIndex++)
             {
+                var term = layer.Terms[termIndex];
+                long maxAbsAcc = 0;
                 var input = model.Tensors[term.Input];
                 var x = values[term.Input];
                 for (int y = 0; y < oh; y++)
@@ -47,8 +53,11 @@ public static class NaiveExecutor
                             break;
                     }
                     z[(y * ow + xx) * cout + o] += (long)term.Multipliers[o] * acc;
+                    maxAbsAcc = Math.Max(maxAbsAcc, Math.Abs(acc));
                 }
+                observe?.Invoke(layer, termIndex, maxAbsAcc);
             }
+            observe?.Invoke(layer, -1, z.Length == 0 ? 0 : z.Max(v => Math.Abs(v)));
             switch (layer.Epilogue)
             {
                 case ThresholdEpilogue te:
