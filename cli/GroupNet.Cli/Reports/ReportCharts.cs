@@ -8,7 +8,7 @@ namespace GroupNet.Cli.Reports;
 /// Hand-written SVG charts of a report, in the style of <c>Experiments/LearningCurvePlot</c>
 /// (deterministic, invariant culture): accuracy against instructions and against flash (one point per
 /// fitting cell, one colour per core), and per model a per-layer bar chart of instructions per inference
-/// (one bar per core, first optimisation level).
+/// (one bar per core, first optimisation level; layers and head only).
 /// </summary>
 public static class ReportCharts
 {
@@ -86,7 +86,8 @@ public static class ReportCharts
             sb.Append(Inv($"<text x=\"{Left + pw / 2}\" y=\"{Top + ph / 2}\" text-anchor=\"middle\">no cell of this model ran</text>\n"));
             return End(sb);
         }
-        var names = cells[0].Layers.Select(l => l.Name).ToArray();
+        // Layers and the head; the few instructions of glue, harness and helpers would be invisible bars.
+        var names = cells[0].Layers.Where(l => l.Kind != "other").Select(l => l.Name).ToArray();
         double yMax = Math.Max(1, cells.SelectMany(c => c.Layers).Max(l => l.InstructionsPerInference)) * 1.1;
         double Y(double v) => Top + ph - v / yMax * ph;
         Axes(sb, pw, ph, double.NaN, double.NaN, 0, yMax, "layer", "instructions per inference");

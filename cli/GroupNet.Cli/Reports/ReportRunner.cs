@@ -22,8 +22,9 @@ public sealed class ReportRunner(string repoRoot, string workDir)
     public IReadOnlyList<ReportCell> Run(ReportGrid grid)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        var perModel = new Dictionary<ReportModel, (string ModelDir, int[][] Expected, double? Accuracy)>();
-        foreach (var m in grid.Models)
+        // Per model (in parallel): the generated C and the reference's logits and test-set accuracy.
+        var perModel = new ConcurrentDictionary<ReportModel, (string ModelDir, int[][] Expected, double? Accuracy)>();
+        Parallel.ForEach(grid.Models, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, grid.Jobs) }, m =>
         {
             string modelDir = Path.Combine(workDir, Safe(m.Label), "model");
             if (Directory.Exists(modelDir))
@@ -40,7 +41,7 @@ public sealed class ReportRunner(string repoRoot, string workDir)
                 accuracy = (double)Enumerable.Range(0, test.Images.Count).Count(i => ArgMax(logits[i]) == test.Labels[i]) / test.Images.Count;
             }
             perModel[m] = (modelDir, expected, accuracy);
-        }
+        });
 
         var cells = (from m in grid.Models
                      from b in grid.Boards
