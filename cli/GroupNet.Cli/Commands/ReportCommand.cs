@@ -16,8 +16,9 @@ public static class ReportCommand
         var models = new Argument<string[]>("models")
         {
             Description = "deployment model files (.gndm), or seeded random models written random:k=2,bits=2,seed=1",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         };
+        var gridFile = new Option<FileInfo?>("--grid") { Description = "YAML grid file (models, cores, opt, dataset, data, test_count, images, flash_wait_states); command-line models are added, command-line options win" };
         var cores = new Option<string>("--cores")
         {
             Description = "comma-separated cores or board names: " + string.Join(", ", Boards.All.Select(b => $"{b.Core} ({b.Name})")) + "; default all six",
@@ -38,21 +39,35 @@ public static class ReportCommand
             + "Cycles are always estimates from docs/timing-model.md: QEMU does not count DWT->CYCCNT. "
             + "A configuration that does not fit the board's part is a row 'does not fit: ...', not a failure.");
         command.Arguments.Add(models);
-        foreach (var o in new Option[] { cores, opt, dataset, data, testCount, images, waitStates, jobs, output, json })
+        foreach (var o in new Option[] { gridFile, cores, opt, dataset, data, testCount, images, waitStates, jobs, output, json })
         {
             command.Options.Add(o);
         }
         command.SetAction(parse =>
         {
             var watch = Stopwatch.StartNew();
-            var reportModels = parse.GetValue(models)!.Select(ReportModel.Load).ToArray();
-            var boards = ParseBoards(parse.GetValue(cores)!);
-            var levels = ParseLevels(parse.GetValue(opt)!);
-            if (parse.GetValue(images) < 1)
+            var file = parse.GetValue(gridFile) is { } g ? ReportGridFile.Load(g.FullName) : new ReportGridFile();
+            // An option given on the command line wins over the grid file, which wins over the default.
+            bool NotGiven(Option option) => parse.GetResult(option) is null or { Implicit: true };
+            string Pick(Option<string> option, string? fromFile) => fromFile is not null && NotGiven(option) ? fromFile : parse.GetValue(option)!;
+            int PickInt(Option<int> option, int? fromFile) => fromFile is { } v && NotGiven(option) ? v : parse.GetValue(option);
+            var sources = file.Models.Concat(parse.GetValue(models) ?? []).ToArray();
+            if (sources.Length == 0)
+            {
+                throw new UserInputException("no model: give .gndm files (or random:k=K,bits=B,seed=S) or a --grid file with models");
+            }
+            var reportModels = sources.Select(ReportModel.Load).ToArray();
+            var boards = ParseBoards(Pick(cores, file.Cores));
+            var levels = ParseLevels(Pick(opt, file.Opt));
+            int imageCount = PickInt(images, file.Images);
+            int testImages = PickInt(testCount, file.TestCount);
+            int wait = PickInt(waitStates, file.FlashWaitStates);
+            var dataFolder = parse.GetValue(data) ?? (file.Data is { } fd ? new DirectoryInfo(fd) : null);
+            if (imageCount < 1)
             {
                 throw new UserInputException("--images must be at least 1");
             }
-            if (parse.GetValue(waitStates) < 0)
+            if (wait < 0)
             {
                 throw new UserInputException("--flash-wait-states must be 0 or more");
             }
@@ -61,10 +76,10 @@ public static class ReportCommand
             {
                 throw new UserInputException("all models of a report must take the same input size");
             }
-            var test = LoadTestSet(parse.GetValue(dataset)!, parse.GetValue(data), parse.GetValue(testCount), inputBytes);
+            var test = LoadTestSet(Pick(dataset, file.Dataset), dataFolder, testImages, inputBytes);
             var embedded = test is { } t
-                ? t.Images.Take(parse.GetValue(images)).ToArray()
-                : RandomImages(parse.GetValue(images), inputBytes);
+                ? t.Images.Take(imageCount).ToArray()
+                : RandomImages(imageCount, inputBytes);
             var grid = new ReportGrid
             {
                 Models = reportModels,
@@ -72,7 +87,7 @@ public static class ReportCommand
                 OptimizationLevels = levels,
                 Images = embedded,
                 TestSet = test,
-                FlashWaitStates = parse.GetValue(waitStates),
+                FlashWaitStates = wait,
                 Jobs = Math.Max(1, parse.GetValue(jobs)),
             };
             string outDir = parse.GetValue(output)!.FullName;
