@@ -103,6 +103,40 @@ public class ReportCommandTests
             .And.Contain("![accuracy-vs-instructions.svg](accuracy-vs-instructions.svg)");
     }
 
+    [Fact]
+    public void Report_measures_an_int8_network_like_the_binary_ones()
+    {
+        // The int8 comparison point: same columns (instructions, flash, RAM, accuracy), kind "int8", SMLAD kernel on M4.
+        var model = ReportModel.Load("random:int8,seed=4");
+        var testImages = TestImages.Make(4, model.Model.InputBytes, seed: 3);
+        var grid = new ReportGrid
+        {
+            Models = [model],
+            Boards = [Boards.Mps2An386],
+            OptimizationLevels = ["-O2"],
+            Images = testImages.Take(1).ToArray(),
+            TestSet = (testImages, testImages.Select((_, i) => (byte)(i % 10)).ToArray(), "synthetic"),
+            Jobs = 1,
+        };
+        string outDir = RepositoryPaths.Scratch("report-int8-m4");
+
+        var cell = new ReportRunner(RepositoryPaths.Root, Path.Combine(outDir, "work")).Run(grid).Single();
+        string json = ReportFiles.Write(outDir, grid, [cell]);
+
+        cell.Status.Should().Be("ok");
+        cell.Agreement.Should().Be((1, 1));
+        cell.Accuracy.Should().NotBeNull();
+        cell.Layers.Sum(l => l.InstructionsPerInference).Should().Be(cell.InstructionsPerInference!.Value);
+        cell.Layers.Where(l => l.Kind == "layer").Select(l => l.Name).Should().Equal(model.Model.Layers.Select(l => l.Name));
+        var memory = cell.Memory!;
+        // int8 weights: one byte per weight, all of them in the weights column.
+        memory.WeightBytes.Should().BeGreaterThanOrEqualTo(model.Model.Layers.SelectMany(l => l.Terms).OfType<Int8ConvTerm>().Sum(t => (long)t.Weights.Length));
+        memory.Layers.Where(l => l.Index >= 0).Should().OnlyContain(l => l.WeightBytes > 0 && l.TableBytes > 0);
+        memory.ArenaBytes.Should().BeGreaterThan(0);
+        using var doc = JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("cells")[0].GetProperty("kind").GetString().Should().Be("int8");
+    }
+
     private static string ArmSize(string elf)
     {
         using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("arm-none-eabi-size", [elf]) { RedirectStandardOutput = true })!;

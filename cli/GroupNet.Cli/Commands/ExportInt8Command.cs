@@ -34,7 +34,7 @@ public static class ExportInt8Command
                 throw new UserInputException($"{path} is a K={model.Config.Bases}, {model.Config.ActivationBits}-bit model; export-int8 takes the full-precision parent (--bases 1 --bits 32)");
             }
             string dataDir = parse.GetValue(data)!.FullName;
-            var train = MnistIdx.LoadSplit(dataDir, train: true);
+            var train = DataOptions.LoadSplit(dataDir, train: true);
             int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
             var deployed = new Int8Exporter().Export(GroupNetV1Params.From(model), parse.GetValue(name)!,
                 "int8 network of the full-precision parent (uint8 activations, int8 weights per channel) MNIST", train.ImageBytes(0, n));
@@ -43,7 +43,7 @@ public static class ExportInt8Command
             Console.WriteLine($"exported {deployed.Name}: {deployed.Layers.Length} int8 layers + 8-bit head, {new FileInfo(outPath).Length:N0} bytes, hash {ModelFile.Hash(deployed)[..16]} -> {outPath}");
             if (parse.GetValue(evaluate))
             {
-                var test = MnistIdx.LoadSplit(dataDir, train: false);
+                var test = DataOptions.LoadSplit(dataDir, train: false);
                 model.Eval();
                 Console.WriteLine($"float model test accuracy: {100 * GroupNet.Trainer.Training.Trainer.Evaluate(model, test).Accuracy:F2}% ({test.Count} test images)");
                 var logits = new ReferenceExecutor(deployed).InferMany(test.ImageBytes(0, test.Count));

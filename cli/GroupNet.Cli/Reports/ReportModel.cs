@@ -3,7 +3,8 @@ using GroupNet.Deployment.Model;
 
 namespace GroupNet.Cli.Reports;
 
-/// <summary>One model of a report grid: a .gndm file, or a seeded random model (<c>random:k=2,bits=2,seed=1</c>).</summary>
+/// <summary>One model of a report grid: a .gndm file, or a seeded random model (<c>random:k=2,bits=2,seed=1</c>
+/// for a binary Group-Net, <c>random:int8,seed=1</c> for an int8 network of the same tiny shape).</summary>
 /// <param name="Label">Row label: the file name without extension, or the random spec.</param>
 /// <param name="Source">The file path or the random spec as given.</param>
 /// <param name="Model">The deployment model.</param>
@@ -26,12 +27,18 @@ public sealed record ReportModel(string Label, string Source, DeploymentModel Mo
         if (source.StartsWith(RandomPrefix, StringComparison.OrdinalIgnoreCase))
         {
             int k = 2, bits = 2, seed = 1;
+            bool int8 = false;
             foreach (var part in source[RandomPrefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
+                if (string.Equals(part, "int8", StringComparison.OrdinalIgnoreCase))
+                {
+                    int8 = true;
+                    continue;
+                }
                 var kv = part.Split('=', 2);
                 if (kv.Length != 2 || !int.TryParse(kv[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
                 {
-                    throw new UserInputException($"model '{source}': expected random:k=K,bits=B,seed=S");
+                    throw new UserInputException($"model '{source}': expected random:k=K,bits=B,seed=S or random:int8,seed=S");
                 }
                 switch (kv[0].ToLowerInvariant())
                 {
@@ -40,6 +47,11 @@ public sealed record ReportModel(string Label, string Source, DeploymentModel Mo
                     case "seed": seed = v; break;
                     default: throw new UserInputException($"model '{source}': unknown key '{kv[0]}' (k, bits, seed)");
                 }
+            }
+            if (int8)
+            {
+                string int8Name = $"random_int8_s{seed}";
+                return new ReportModel(int8Name, source, new RandomInt8ModelBuilder { Seed = seed, Name = int8Name }.Build());
             }
             if (k < 1 || bits is not (2 or 4))
             {
