@@ -14,7 +14,9 @@ namespace GroupNet.Cli.Reports;
 ///                "flash": {"total", "model", "code", "weights", "tables", "test_images", "other_constants", "data_image", "part"},
 ///                "ram": {"static", "arena", "other", "stack_peak", "stack_reserved", "part"},
 ///                "layers": [ {"name", "kind", "instructions_per_inference", "cycles_per_inference",
-///                             "weight_bytes", "table_bytes", "code_bytes"} ], "seconds" } ] }
+///                             "weight_bytes", "table_bytes", "code_bytes"} ], "seconds" } ],
+///   "int8_comparison": [ {"model", "core", "opt", "int8_model", "instructions_ratio", "flash_ratio", "ram_ratio",
+///                         "accuracy_points"} ] }   // binary / int8 per core and level; [] without both kinds
 /// </code>
 /// Fields a cell could not measure (it did not fit or failed) are null.
 /// </summary>
@@ -34,6 +36,17 @@ public static class ReportJson
         ["test_set"] = grid.TestSet is { } t ? new JsonObject { ["name"] = t.Name, ["images"] = t.Images.Count } : null,
         ["embedded_images"] = grid.Images.Count,
         ["cells"] = new JsonArray(cells.Select(Cell).ToArray<JsonNode?>()),
+        ["int8_comparison"] = new JsonArray(ReportComparison.Rows(cells).Where(r => r.Cell != r.Int8).Select(r => (JsonNode?)new JsonObject
+        {
+            ["model"] = r.Cell.Model.Label,
+            ["core"] = r.Cell.Board.Core,
+            ["opt"] = r.Cell.OptimizationLevel,
+            ["int8_model"] = r.Int8.Model.Label,
+            ["instructions_ratio"] = r.InstructionsRatio,
+            ["flash_ratio"] = r.FlashRatio,
+            ["ram_ratio"] = r.RamRatio,
+            ["accuracy_points"] = r.AccuracyPoints,
+        }).ToArray()),
     };
 
     public static string Serialize(JsonObject document, bool indented) =>

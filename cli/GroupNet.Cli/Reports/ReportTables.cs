@@ -47,7 +47,7 @@ public static class ReportTables
         return s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
     }
 
-    /// <summary>The Markdown report: the summary table, then per model a per-layer table (instructions and
+    /// <summary>The Markdown report: the summary table, the binary-or-int8 comparison (when the grid has both kinds), then per model a per-layer table (instructions and
     /// estimated cycles per core at the first optimisation level), then the flash split per layer.</summary>
     public static string Markdown(ReportGrid grid, IReadOnlyList<ReportCell> cells, IReadOnlyList<string> charts)
     {
@@ -67,6 +67,7 @@ public static class ReportTables
             sb.Append(Inv($"{(c.Accuracy is { } a ? (100 * a).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-")} | {N(c.InstructionsPerInference)} | {N(c.CyclesPerInference)} | "));
             sb.Append(Inv($"{N(m?.FlashBytes)} | {N(m?.CodeBytes)} | {N(m?.WeightBytes)} | {N(m?.TableBytes)} | {N(m?.TestImageBytes)} | {N(m?.StaticRamBytes)} | {N(m?.ArenaBytes)} | {N(m?.OtherRamBytes)} | {N(c.StackPeakBytes)} |\n"));
         }
+        sb.Append(ReportComparison.Markdown(cells));
         string firstOpt = grid.OptimizationLevels[0];
         foreach (var model in grid.Models)
         {
