@@ -23,11 +23,13 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(AblateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ExportInt8Command.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(EmulateCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         try
         {
             var parsed = root.Parse(args);

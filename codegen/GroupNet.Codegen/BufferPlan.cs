@@ -36,7 +36,8 @@ public sealed class BufferPlan
                 Buffers.Add(new PlannedBuffer(pooled, "int32_t", output.Channels, [output.Id]));
                 continue;
             }
-            int need = output.LevelWords;
+            // uint8 tensors share the same word buffers (the layer call casts the pointer).
+            int need = output.Kind == TensorKind.Uint8 ? (output.ByteSize + 3) / 4 : output.LevelWords;
             int chosen = -1;
             if (reuse)
             {

@@ -66,7 +66,10 @@ public sealed class ModelEmitter
             var result = layerEmitter.Emit(model, i);
             layerCode.Add(result.Code);
             tables.AddRange(result.Tables);
-            var args = result.Inputs.Select(plan.NameOf).Append(plan.NameOf(model.Layers[i].Output));
+            string Arg(int tensor) => tensor != 0 && model.Tensors[tensor].Kind == TensorKind.Uint8
+                ? $"(uint8_t *){plan.NameOf(tensor)}"
+                : plan.NameOf(tensor);
+            var args = result.Inputs.Select(Arg).Append(Arg(model.Layers[i].Output));
             calls.Add($"{result.FunctionName}({string.Join(", ", args)});");
         }
         tables.AddRange(headEmitter.Tables(model.Head));

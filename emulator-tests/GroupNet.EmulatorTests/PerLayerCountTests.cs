@@ -59,4 +59,28 @@ public class PerLayerCountTests
         }
         total.TransferRegisters.Should().BeGreaterThanOrEqualTo(total["ldm"] + total["stm"]);
     }
+    [Theory]
+    [InlineData("microbit")]
+    [InlineData("mps2-an385")]
+    [InlineData("mps2-an386")]
+    [InlineData("mps2-an500")]
+    [InlineData("mps2-an505")]
+    [InlineData("mps3-an547")]
+    public void Per_layer_counts_sum_to_the_whole_inference_count_on_every_core(string boardName)
+    {
+        // Small enough for the 16 KiB micro:bit, so every core runs the same model.
+        var model = new RandomModelBuilder { Seed = 77, Name = "everycore", Branches = 2, ActivationBits = 2, Channels = [8, 16, 16], ImageSize = 16 }.Build();
+        var board = Boards.Get(boardName);
+        var images = TestImages.Make(2, model.InputBytes, seed: 11);
+
+        var result = new FirmwareAgreement(RepositoryPaths.Root).Run(model, board, images, RepositoryPaths.Scratch("per-layer-" + boardName), perLayer: true);
+
+        result.Identical.Should().BeTrue(LogitMismatch.Describe(result.Mismatches));
+        var segments = result.Run.InstructionsPerInference!;
+        var layers = result.Layers!;
+        layers.Rows.Sum(r => r.Total.Instructions).Should().Be(segments.Sum());
+        layers.Total.ClassSum.Should().Be(segments.Sum());
+        layers.Rows.Where(r => r.Kind == LayerRowKind.Layer).Select(r => r.Name).Should().Equal(model.Layers.Select(l => l.Name));
+        layers.Rows.Where(r => r.Kind == LayerRowKind.Layer).Should().OnlyContain(r => r.Total.Instructions > 0);
+    }
 }

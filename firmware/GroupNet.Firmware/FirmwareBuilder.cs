@@ -54,6 +54,18 @@ public sealed class FirmwareBuilder
     /// <summary>Parallel compile jobs passed to <c>cmake --build --parallel</c>.</summary>
     public int ParallelJobs { get; init; } = 2;
 
+    /// <summary>
+    /// Optimisation flag for every C target (CMake <c>GN_OPT_LEVEL</c>): <c>-O2</c> (the default), <c>-Os</c>, <c>-O3</c>, ...
+    /// </summary>
+    public string OptimizationLevel { get; init; } = "-O2";
+
+    /// <summary>
+    /// Build with <c>GN_CYCLE_COUNTER</c>: the harness reads DWT->CYCCNT around each layer and prints
+    /// <c>GN-CYCLES</c> lines (firmware/common/gn_cycle_counter.h). Off by default, so exact instruction
+    /// counts do not include the marks.
+    /// </summary>
+    public bool CycleCounter { get; init; }
+
     /// <summary>Builds the firmware for the board named <paramref name="boardName"/>.</summary>
     public FirmwareBuildResult Build(string boardName, string modelDir, string buildDir) =>
         Build(Boards.Get(boardName), modelDir, buildDir);
@@ -79,6 +91,8 @@ public sealed class FirmwareBuilder
         {
             "-DCMAKE_TOOLCHAIN_FILE=" + Path.Combine(_repoRoot, "firmware", "cmake", "arm-none-eabi.cmake"),
             "-DGN_BOARD=" + board.Name,
+            "-DGN_OPT_LEVEL=" + OptimizationLevel,
+            "-DGN_CYCLE_COUNTER=" + (CycleCounter ? "ON" : "OFF"),
         };
         string elf;
         try

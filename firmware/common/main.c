@@ -3,6 +3,7 @@
  *
  * Output protocol, one line each, decimal, single spaces:
  *   logits <i> <v0> <v1> ... <v9>      once per test image i = 0 .. GN_TEST_IMAGE_COUNT-1
+ *   GN-CYCLES <i> <total> <c0> ...    per-layer DWT cycles (only with GN_CYCLE_COUNTER, gn_cycle_counter.h)
  *   GN-STACK <bytes>                   peak stack depth (firmware only)
  *   GN-DONE <count>                    sentinel: the run completed
  *   GN-ERROR infer <i> returned <rc>   when the model returns nonzero (exit status 2)
@@ -10,6 +11,7 @@
  */
 #include <stdint.h>
 
+#include "gn_cycle_counter.h"
 #include "gn_markers.h"
 #include "gn_model.h"
 #include "gn_platform.h"
@@ -22,6 +24,7 @@ int main(void)
     int status = GN_EXIT_OK;
     int32_t i;
     int32_t j;
+    GN_CYCLE_COUNTER_INIT();
     for (i = 0; i < GN_TEST_IMAGE_COUNT; ++i) {
         int rc;
         for (j = 0; j < GN_MODEL_NUM_CLASSES; ++j) {
@@ -30,6 +33,7 @@ int main(void)
         gn_marker_begin();
         rc = GN_MODEL_INFER(gn_test_images[i], gn_logits);
         gn_marker_end();
+        GN_CYCLE_REPORT(i);
         if (rc != 0) {
             gn_out_str("GN-ERROR infer ");
             gn_out_i32(i);

@@ -26,7 +26,7 @@ public static class ExportCommand
         {
             string path = parse.GetValue(checkpoint)!.FullName;
             var model = ModelCheckpoint.Load(path, new TrainingContext());
-            var train = MnistIdx.LoadSplit(parse.GetValue(data)!.FullName, train: true);
+            var train = DataOptions.LoadSplit(parse.GetValue(data)!.FullName, train: true);
             int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
             var images = train.ImageBytes(0, n);
             var config = model.Config;

@@ -27,7 +27,7 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         for (int t = 0; t < layer.Terms.Length; t++)
         {
             var context = new TermContext(model, layer, index, t, ArgOf(layer.Terms[t].Input), kernels);
-            var emitter = TermEmitter.For(layer.Terms[t]);
+            var emitter = TermEmitter.For(context);
             constants.AddRange(emitter.Constants(context));
             tables.AddRange(emitter.Tables(context));
             terms.Add(emitter.Code(context, templates).TrimEnd('\n'));
@@ -53,12 +53,32 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
                 outParam = "int32_t *pooled";
                 summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", pooled int32 x {output.Channels}";
                 break;
+            case RequantizeEpilogue re:
+                string requant = $"gn_l{index}_requant";
+                string note = $"layer {index} \"{CLiteral.CommentText(layer.Name)}\": requantize";
+                tables.Add(CTable.Flat(requant + "_mult", "int32_t", note + $" multipliers M[{layer.OutChannels}]", re.Multipliers, CLiteral.Int32, 8, "channels"));
+                tables.Add(CTable.Flat(requant + "_offsets", "int64_t", note + $" offsets O[{layer.OutChannels}]", re.Offsets, CLiteral.Int64, 4, "channels"));
+                tables.Add(CTable.Flat(requant + "_low", "uint8_t", note + $" lower bounds [{layer.OutChannels}]", re.Low, CLiteral.Int, 16, "channels"));
+                tables.Add(CTable.Flat(requant + "_high", "uint8_t", note + $" upper bounds [{layer.OutChannels}]", re.High, CLiteral.Int, 16, "channels"));
+                epilogue = templates.Render("epilogue_requantize", new
+                {
+                    index,
+                    shift = re.Shift,
+                    mult = requant + "_mult",
+                    offsets = requant + "_offsets",
+                    low = requant + "_low",
+                    high = requant + "_high",
+                });
+                outParam = "uint8_t *out";
+                summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", uint8 {output.Height}x{output.Width}x{output.Channels}";
+                break;
             default:
                 throw new NotSupportedException($"no emitter for epilogue {layer.Epilogue.GetType().Name}");
         }
 
         var (outH, outW) = OutputSize(model, layer);
-        var parameters = inputs.Select(t => t == 0 ? "const uint8_t *image" : $"const uint32_t *in{t}").Append(outParam);
+        var parameters = inputs.Select(t => t == 0 ? "const uint8_t *image"
+            : model.Tensors[t].Kind == TensorKind.Uint8 ? $"const uint8_t *in{t}" : $"const uint32_t *in{t}").Append(outParam);
         string function = $"gn_layer{index}_{Identifier(layer.Name)}";
         string code = templates.Render("layer", new
         {

@@ -12,6 +12,21 @@ public abstract class TermEmitter
 
     public abstract string Code(TermContext context, TemplateSet templates);
 
+    /// <summary>The emitter for the term at <paramref name="context"/>: the int8-network kernels for
+    /// int8 convs and identities on uint8 activations, otherwise by term kind.</summary>
+    public static TermEmitter For(TermContext context)
+    {
+        if (Int8ActivationConvTermEmitter.Handles(context))
+        {
+            return new Int8ActivationConvTermEmitter();
+        }
+        if (context.Layer.Terms[context.TermIndex] is IdentityTerm && context.Input.Kind == TensorKind.Uint8)
+        {
+            return new Uint8IdentityTermEmitter();
+        }
+        return For(context.Layer.Terms[context.TermIndex]);
+    }
+
     /// <summary>The emitter for <paramref name="term"/> among the known kinds.</summary>
     public static TermEmitter For(Term term) => term switch
     {

@@ -85,6 +85,7 @@ public static class ModelJson
         TensorKind.Image => "image",
         TensorKind.Levels => "levels",
         TensorKind.Pooled => "pooled",
+        TensorKind.Uint8 => "uint8",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -95,7 +96,8 @@ public static class ModelJson
             "image" => TensorKind.Image,
             "levels" => TensorKind.Levels,
             "pooled" => TensorKind.Pooled,
-            var other => throw f.Error("kind", $"'{other}' is not one of image, levels, pooled"),
+            "uint8" => TensorKind.Uint8,
+            var other => throw f.Error("kind", $"'{other}' is not one of image, levels, pooled, uint8"),
         };
         return new TensorSpec(f.Int("id"), f.String("name"), kind, f.Int("height"), f.Int("width"), f.Int("channels"), f.Int("bits"));
     }
@@ -144,6 +146,14 @@ public static class ModelJson
             case PooledEpilogue:
                 w.WriteString("kind", "pooled");
                 break;
+            case RequantizeEpilogue re:
+                w.WriteString("kind", "requantize");
+                WriteArray(w, "multipliers", re.Multipliers, v => w.WriteNumberValue(v));
+                WriteArray(w, "offsets", re.Offsets, v => w.WriteNumberValue(v));
+                w.WriteNumber("shift", re.Shift);
+                WriteArray(w, "low", re.Low, v => w.WriteNumberValue(v));
+                WriteArray(w, "high", re.High, v => w.WriteNumberValue(v));
+                break;
             default:
                 throw new InvalidOperationException($"unknown epilogue {layer.Epilogue.GetType().Name}");
         }
@@ -159,7 +169,13 @@ public static class ModelJson
         {
             "threshold" => new ThresholdEpilogue(e.Int("bits", 1, 8), new EquatableArray<int>(e.Ints("thresholds", MaxValues))),
             "pooled" => new PooledEpilogue(),
-            var other => throw e.Error("kind", $"'{other}' is not one of threshold, pooled"),
+            "requantize" => new RequantizeEpilogue(
+                new EquatableArray<int>(e.Ints("multipliers", MaxValues)),
+                new EquatableArray<long>(e.Longs("offsets", MaxValues)),
+                e.Int("shift", 1, 62),
+                new EquatableArray<int>(e.Ints("low", MaxValues)),
+                new EquatableArray<int>(e.Ints("high", MaxValues))),
+            var other => throw e.Error("kind", $"'{other}' is not one of threshold, pooled, requantize"),
         };
         return new AccumulateLayer(f.String("name"), f.Int("output"), f.Int("out_channels"), new EquatableArray<Term>(terms), epilogue);
     }

@@ -1,6 +1,6 @@
 namespace GroupNet.Deployment.Model;
 
-/// <summary>Convolution of a uint8 image with int8 weights stored [Cout][kh][kw][Cin].</summary>
+/// <summary>Convolution of a uint8 tensor (the image or uint8 activations) with int8 weights stored [Cout][kh][kw][Cin].</summary>
 public sealed record Int8ConvTerm(int Input, ConvGeometry Geometry, EquatableArray<sbyte> Weights, EquatableArray<int> Multipliers)
     : Term(Input, Multipliers)
 {

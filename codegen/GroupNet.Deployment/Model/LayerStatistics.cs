@@ -47,9 +47,10 @@ public sealed record LayerStatistics(
                 }
             }
             long parameterBytes = layer.Terms.Length * layer.OutChannels * 4L
-                + (layer.Epilogue is ThresholdEpilogue te ? te.Thresholds.Length * 4L : 0);
+                + (layer.Epilogue is ThresholdEpilogue te ? te.Thresholds.Length * 4L : 0)
+                + (layer.Epilogue is RequantizeEpilogue ? layer.OutChannels * (4L + 8L + 2L) : 0);
             string kind = layer.Terms.Length == 1 ? TermKind(layer.Terms[0]) : $"sum of {layer.Terms.Length}";
-            int bits = layer.Epilogue is ThresholdEpilogue t ? t.Bits : 32;
+            int bits = layer.Epilogue switch { ThresholdEpilogue t => t.Bits, RequantizeEpilogue => 8, _ => 32 };
             string shape = output.Kind == TensorKind.Pooled ? $"{output.Channels} (pooled)" : $"{output.Height}x{output.Width}x{output.Channels}";
             rows.Add(new LayerStatistics(layer.Name, kind, shape, bits, layer.Terms.Length, parameters, binaryMacs, int8Macs, weightBytes, parameterBytes, output.ByteSize) { BinaryOps = binaryOps });
         }

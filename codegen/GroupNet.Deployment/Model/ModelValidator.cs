@@ -67,6 +67,9 @@ public static class ModelValidator
                 case TensorKind.Levels:
                     Require(t.Bits is 2 or 4 or 8, f + ".bits", $"levels tensors support 2, 4 or 8 bits, found {t.Bits} (1-bit sign activations are not supported by this format version)");
                     break;
+                case TensorKind.Uint8:
+                    Require(t.Bits == 8, f + ".bits", $"a uint8 tensor has 8 bits, found {t.Bits}");
+                    break;
                 case TensorKind.Pooled:
                     Require(t.Height == 1 && t.Width == 1, f + ".height", "a pooled tensor is 1x1");
                     Require(t.Bits == 32, f + ".bits", $"a pooled tensor has 32 bits, found {t.Bits}");
@@ -102,7 +105,7 @@ public static class ModelValidator
             switch (term)
             {
                 case Int8ConvTerm c:
-                    Require(input.Kind == TensorKind.Image, tf + ".input", "an int8 conv reads the image");
+                    Require(input.Kind is TensorKind.Image or TensorKind.Uint8, tf + ".input", $"an int8 conv reads the image or a uint8 tensor, tensor {term.Input} is {input.Kind}");
                     ValidateGeometry(c.Geometry, input, tf);
                     Require(c.Weights.Length == layer.OutChannels * c.Geometry.Kernel * c.Geometry.Kernel * input.Channels, tf + ".weights",
                         $"expected {layer.OutChannels * c.Geometry.Kernel * c.Geometry.Kernel * input.Channels} values, found {c.Weights.Length}");
@@ -130,7 +133,7 @@ public static class ModelValidator
                     (h, w) = c.OutputSize(input);
                     break;
                 case IdentityTerm:
-                    Require(input.Kind == TensorKind.Levels, tf + ".input", "an identity term reads a levels tensor");
+                    Require(input.Kind is TensorKind.Levels or TensorKind.Uint8, tf + ".input", $"an identity term reads a levels or uint8 tensor, tensor {term.Input} is {input.Kind}");
                     Require(input.Channels == layer.OutChannels, tf + ".input", $"identity needs {layer.OutChannels} channels, input has {input.Channels}");
                     (h, w) = term.OutputSize(input);
                     break;
@@ -160,12 +163,33 @@ public static class ModelValidator
             case PooledEpilogue:
                 Require(output.Kind == TensorKind.Pooled, f + ".epilogue", "a pooled epilogue writes a pooled tensor");
                 break;
+            case RequantizeEpilogue re:
+                Require(output.Kind == TensorKind.Uint8, f + ".epilogue", $"a requantize epilogue writes a uint8 tensor, tensor {layer.Output} is {output.Kind}");
+                Require(output.Height == outH && output.Width == outW, f + ".output", $"output tensor is {output.Height}x{output.Width}, terms give {outH}x{outW}");
+                ValidateRequantize(re, layer.OutChannels, f + ".epilogue");
+                break;
             default:
                 throw new ModelValidationException(f + ".epilogue", "unknown epilogue kind");
         }
         long bound = WorstCaseBound(model, layer);
         Require(bound <= Int32Limit, f + ".terms", $"worst-case |z| is {bound}, above the int32 limit {Int32Limit}; reduce the multipliers");
         produced[layer.Output] = true;
+    }
+
+    private static void ValidateRequantize(RequantizeEpilogue re, int channels, string f)
+    {
+        Require(re.Multipliers.Length == channels, f + ".multipliers", $"expected {channels} values, found {re.Multipliers.Length}");
+        Require(re.Offsets.Length == channels, f + ".offsets", $"expected {channels} values, found {re.Offsets.Length}");
+        Require(re.Low.Length == channels, f + ".low", $"expected {channels} values, found {re.Low.Length}");
+        Require(re.High.Length == channels, f + ".high", $"expected {channels} values, found {re.High.Length}");
+        Require(re.Shift is >= 1 and <= 62, f + ".shift", $"must be 1..62, found {re.Shift}");
+        for (int o = 0; o < channels; o++)
+        {
+            // |z| < 2^31 and |M| <= 2^31 give |z*M| < 2^62; the offset leaves room for the rounding term.
+            Require(Math.Abs(re.Offsets[o]) < (1L << 61), f + ".offsets", $"|value {o}| must be below 2^61");
+            Require(re.Low[o] is >= 0 and <= 255, f + ".low", $"value {o} must be 0..255, found {re.Low[o]}");
+            Require(re.High[o] >= re.Low[o] && re.High[o] <= 255, f + ".high", $"value {o} must be low..255, found {re.High[o]} (low {re.Low[o]})");
+        }
     }
 
     private static void ValidateGeometry(ConvGeometry g, TensorSpec input, string f)

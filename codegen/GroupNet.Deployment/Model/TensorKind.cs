@@ -11,4 +11,8 @@ public enum TensorKind
 
     /// <summary>int32 per channel, summed over all pixels of a layer's output.</summary>
     Pooled,
+
+    /// <summary>uint8 activations 0..255 (an int8 network's tensors after clip or ReLU; zero point 0),
+    /// row-major [H][W][C] like the image.</summary>
+    Uint8,
 }

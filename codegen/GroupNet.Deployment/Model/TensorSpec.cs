@@ -1,7 +1,7 @@
 namespace GroupNet.Deployment.Model;
 
 /// <summary>A tensor of the integer program. <see cref="Bits"/> is the level width for
-/// <see cref="TensorKind.Levels"/>, 8 for images and 32 for pooled tensors.</summary>
+/// <see cref="TensorKind.Levels"/>, 8 for images and uint8 tensors and 32 for pooled tensors.</summary>
 public sealed record TensorSpec(int Id, string Name, TensorKind Kind, int Height, int Width, int Channels, int Bits)
 {
     /// <summary>32-bit words per pixel and plane in a levels tensor.</summary>
@@ -13,7 +13,7 @@ public sealed record TensorSpec(int Id, string Name, TensorKind Kind, int Height
     /// <summary>Bytes the tensor occupies on the device.</summary>
     public int ByteSize => Kind switch
     {
-        TensorKind.Image => Height * Width * Channels,
+        TensorKind.Image or TensorKind.Uint8 => Height * Width * Channels,
         TensorKind.Levels => LevelWords * 4,
         TensorKind.Pooled => Channels * 4,
         _ => throw new InvalidOperationException($"unknown tensor kind {Kind}"),

@@ -15,6 +15,10 @@ public static class IntegerMath
 
     public static int Clamp8(long v) => (int)Math.Clamp(v, -127L, 127L);
 
+    /// <summary>The requantize epilogue: clamp(round_shift((int64)z * M[o] + O[o], S), Low[o], High[o]).</summary>
+    public static byte Requantize(int z, GroupNet.Deployment.Model.RequantizeEpilogue re, int o) =>
+        (byte)Math.Clamp(RoundShift((long)z * re.Multipliers[o] + re.Offsets[o], re.Shift), re.Low[o], re.High[o]);
+
     public static int Popcount(uint v) => BitOperations.PopCount(v);
 
     /// <summary>Number of thresholds z reaches (thresholds non-decreasing).</summary>

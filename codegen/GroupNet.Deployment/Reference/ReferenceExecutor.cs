@@ -48,6 +48,7 @@ public sealed class ReferenceExecutor
         var levels = new int[cout];
         uint[]? packed = layer.Epilogue is ThresholdEpilogue ? new uint[output.LevelWords] : null;
         int[]? pooled = layer.Epilogue is PooledEpilogue ? new int[cout] : null;
+        byte[]? bytes = layer.Epilogue is RequantizeEpilogue ? new byte[output.ByteSize] : null;
         int pixelWords = output.Kind == TensorKind.Levels ? output.Bits * output.Words : 0;
 
         for (int y = 0; y < outH; y++)
@@ -80,10 +81,16 @@ public sealed class ReferenceExecutor
                             pooled![o] += z[o];
                         }
                         break;
+                    case RequantizeEpilogue re:
+                        for (int o = 0; o < cout; o++)
+                        {
+                            bytes![(y * outW + x) * cout + o] = IntegerMath.Requantize(z[o], re, o);
+                        }
+                        break;
                 }
             }
         }
-        return (object?)packed ?? pooled!;
+        return (object?)packed ?? (object?)bytes ?? pooled!;
     }
 
 
@@ -171,6 +178,16 @@ public sealed class ReferenceExecutor
                         sum += (2 * matches - planeCounts[b]) << b;
                     }
                     acc[o] = sum;
+                }
+                break;
+            }
+            case IdentityTerm when input.Kind == TensorKind.Uint8:
+            {
+                var values = (byte[])buffer;
+                int pixel = (y * input.Width + x) * input.Channels;
+                for (int o = 0; o < cout; o++)
+                {
+                    acc[o] = values[pixel + o];
                 }
                 break;
             }

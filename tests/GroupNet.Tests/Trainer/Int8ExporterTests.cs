@@ -1,0 +1,79 @@
+using FluentAssertions;
+using GroupNet.Deployment.Model;
+using GroupNet.Deployment.Reference;
+using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Export;
+using GroupNet.Trainer.Models;
+using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
+using Xunit.Abstractions;
+using static GroupNet.Tests.Trainer.TrainerTestData;
+
+namespace GroupNet.Tests.Trainer;
+
+/// <summary>The int8 exporter against the trained full-precision parent it quantises: int8 weights and uint8
+/// activations move values by at most half a step, so predictions agree except near decision boundaries.</summary>
+public class Int8ExporterTests(ITestOutputHelper output)
+{
+    private const int Noise = 110;
+
+    [Fact]
+    public void Int8_network_tracks_the_trained_float_parent()
+    {
+        var ctx = new TrainingContext(seed: 23, threads: 2);
+        var model = new GroupNetV1(ctx, Config(1, 32));
+        var train = Textures(256, seed: 41, noise: Noise);
+        var test = Textures(200, seed: 42, noise: Noise);
+        var trainer = new GroupNet.Trainer.Training.Trainer(model, new TrainerOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.05f, Seed = 1 }, train.Count);
+        for (int e = 0; e < 4; e++)
+        {
+            trainer.TrainEpoch(train);
+        }
+        GroupNet.Trainer.Training.Trainer.ReestimateBatchNorm(model, train, batches: 4, batchSize: 64);
+
+        var floatPredictions = FloatArgMax(model, test);
+        double floatAccuracy = floatPredictions.Select((p, i) => p == test.Labels[i] ? 1.0 : 0.0).Average();
+        floatAccuracy.Should().BeGreaterThan(0.6, "the parent must be clearly better than chance (0.25) for the comparison to mean anything");
+
+        var exported = new Int8Exporter().Export(GroupNetV1Params.From(model), "tiny_int8", "test", train.ImageBytes(0, 64));
+        exported.Tensors.Where(t => t.Id > 0 && t.Kind != TensorKind.Pooled).Should().OnlyContain(t => t.Kind == TensorKind.Uint8);
+        exported.Layers.Should().Contain(l => l.Epilogue is RequantizeEpilogue);
+        var logits = new ReferenceExecutor(exported).InferMany(test.ImageBytes(0, test.Count));
+        var intPredictions = logits.Select(l => ArgMax(l)).ToArray();
+        double intAccuracy = intPredictions.Select((p, i) => p == test.Labels[i] ? 1.0 : 0.0).Average();
+        int agree = Enumerable.Range(0, test.Count).Count(i => floatPredictions[i] == intPredictions[i]);
+        output.WriteLine($"float accuracy {floatAccuracy:P1}, int8 accuracy {intAccuracy:P1}, arg-max agreement {agree}/{test.Count}");
+        ((double)agree / test.Count).Should().BeGreaterThanOrEqualTo(0.95);
+        intAccuracy.Should().BeApproximately(floatAccuracy, 0.03);
+    }
+
+    [Fact]
+    public void A_binary_model_is_refused_with_a_message_naming_the_parent()
+    {
+        var model = new GroupNetV1(new TrainingContext(seed: 1, threads: 1), Config(1, 2));
+        var images = Textures(2, seed: 1).ImageBytes(0, 2);
+        var act = () => new Int8Exporter().Export(GroupNetV1Params.From(model), "m", "", images);
+        act.Should().Throw<ExportException>().WithMessage("*full-precision parent*");
+    }
+
+    private static int[] FloatArgMax(GroupNetV1 model, ImageDataset data)
+    {
+        var ctx = model.Context;
+        model.Eval();
+        var predictions = new List<int>();
+        using (ctx.NoGrad())
+        using (ctx.BeginScope())
+        {
+            foreach (var batch in new DataLoader(data, 100, shuffle: false).Epoch(ctx, 0))
+            {
+                var logits = model.Forward(batch.Images);
+                int k = logits.Size(1);
+                for (int i = 0; i < logits.Size(0); i++)
+                {
+                    predictions.Add(ArgMax(logits.Data.AsSpan(i * k, k)));
+                }
+            }
+        }
+        return predictions.ToArray();
+    }
+}
