@@ -101,6 +101,13 @@ public sealed class GeneratedCBitExactTests
     {
         var model = Build(name, seed, k, bits, channels, strides, extreme);
         var images = Images(seed * 7919, model.InputBytes);
+        AssertHostBuiltCMatches(model, images, name, kernels);
+    }
+
+    /// <summary>Emits <paramref name="model"/>, builds it for the host with UBSan and checks every logit of every image
+    /// against the managed reference (also used by the exporter's structure tests).</summary>
+    internal static void AssertHostBuiltCMatches(DeploymentModel model, IReadOnlyList<byte[]> images, string name, KernelChoice kernels)
+    {
         string dir = CCompiler.TempDir(name);
         new ModelEmitter().Emit(model, dir, new EmitOptions(images) { Kernels = kernels });
         File.WriteAllText(Path.Combine(dir, "harness.c"), Harness);

@@ -82,6 +82,15 @@ public class StructureExportTests(ITestOutputHelper output)
         output.WriteLine($"{config.Describe()}: {exported.Layers.Length} layers, relative logit error {relative:F3}, arg-max agreement {agree}/{test.Count}");
         relative.Should().BeLessThan(0.1);
         agree.Should().BeGreaterThanOrEqualTo(test.Count * 7 / 8);
+
+        // The generated C of one K = 3 model per structure, bits rotating, on the tiny and plain networks (a host
+        // build with UBSan each, so only these): every logit equals the reference's.
+        int hostBits = structure switch { StructureKind.V1 => 2, StructureKind.V3 => 4, _ => 1 };
+        if (k == 3 && network != NetworkKind.Small && bits == hostBits)
+        {
+            GroupNet.Tests.Codegen.GeneratedCBitExactTests.AssertHostBuiltCMatches(exported, test.ImageBytes(0, 16),
+                $"export_{network}_{structure}_k{k}_a{bits}".ToLowerInvariant(), GroupNet.Codegen.KernelChoice.Fast);
+        }
     }
 
     /// <summary>The float model computes with the int8 stem weights and the constant betas the export used.</summary>
