@@ -1,9 +1,11 @@
 using System.CommandLine;
+using GroupNet.Cli.Experiments;
 using GroupNet.Trainer.Data;
 
 namespace GroupNet.Cli.Commands;
 
-/// <summary>The MNIST-layout data folder option shared by several verbs.</summary>
+/// <summary>The data options shared by several verbs: an MNIST-layout folder, or a run's configuration
+/// (the data set and train/test counts a `groupnet train --config` / `ablate` run used).</summary>
 public static class DataOptions
 {
     public static Option<DirectoryInfo> DataFolder() => new("--data")
@@ -20,4 +22,15 @@ public static class DataOptions
         File.Exists(Path.Combine(folder, "train-images-idx3-ubyte"))
             ? MnistIdx.LoadSplit(folder, train)
             : FashionMnistJson.LoadSplit(folder, train);
+
+    public static Option<FileInfo> RunConfigFile() => new("--config")
+    {
+        Description = "a run's configuration (NAME.config.yaml next to its checkpoint): use its data set and train/test counts instead of --data",
+    };
+
+    /// <summary>The training and test images: the run configuration's when given, else the --data folder
+    /// (MNIST or Fashion-MNIST).</summary>
+    public static TrainTestSplit Load(DirectoryInfo dataFolder, FileInfo? runConfig) => runConfig is null
+        ? new TrainTestSplit(LoadSplit(dataFolder.FullName, train: true), LoadSplit(dataFolder.FullName, train: false))
+        : new ExperimentData().Load(RunConfigYaml.Load(runConfig.FullName));
 }

@@ -36,7 +36,7 @@ public static class ExportInt8Command
             string dataDir = parse.GetValue(data)!.FullName;
             var train = DataOptions.LoadSplit(dataDir, train: true);
             int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
-            var deployed = new Int8Exporter().Export(GroupNetV1Params.From(model), parse.GetValue(name)!,
+            var deployed = new Int8Exporter().Export(ParentParams.From(model), parse.GetValue(name)!,
                 "int8 network of the full-precision parent (uint8 activations, int8 weights per channel) MNIST", train.ImageBytes(0, n));
             string outPath = parse.GetValue(output)!.FullName;
             ModelFile.Save(deployed, outPath);

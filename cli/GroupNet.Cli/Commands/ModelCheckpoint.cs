@@ -39,19 +39,6 @@ public static class ModelCheckpoint
         return ModelFactory.FromGroupNetV1(V1ConfigOf(data, path));
     }
 
-    /// <summary>The Group-Net v1 configuration the exporter needs; a checkpoint of another structure is an
-    /// <see cref="ExportException"/> naming it.</summary>
-    public static GroupNetV1Config ConfigOf(CheckpointData data, string path)
-    {
-        if (data.Metadata.Contains($"\"{nameof(ModelConfig.Network)}\"", StringComparison.Ordinal))
-        {
-            var config = ModelConfigOf(data, path);
-            return ModelFactory.AsGroupNetV1(config) ?? throw new ExportException(
-                $"{path}: structure {config.Describe()} cannot be exported yet (the exporter handles Group-Net v1 and the baseline on the tiny network with float first and last layers)");
-        }
-        return V1ConfigOf(data, path);
-    }
-
     private static GroupNetV1Config V1ConfigOf(CheckpointData data, string path)
     {
         try
@@ -65,17 +52,17 @@ public static class ModelCheckpoint
         }
     }
 
-    /// <summary>Rebuilds the Group-Net v1 a checkpoint was written from and loads its weights.</summary>
-    public static GroupNetV1 Load(string path, TrainingContext context)
+    /// <summary>Rebuilds the model a checkpoint was written from as a <see cref="GroupNetModel"/> (whose member names
+    /// equal <see cref="GroupNetV1"/>'s for the configurations that class builds) and loads its weights.</summary>
+    public static GroupNetModel Load(string path, TrainingContext context)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: checkpoint not found", path);
         }
         var data = Checkpoint.Read(path);
-        var config = ConfigOf(data, path);
-        config.Validate();
-        var model = new GroupNetV1(context, config);
+        var config = ModelConfigOf(data, path);
+        var model = new GroupNetModel(context, config);
         model.LoadStateDict(data.ModelState);
         return model;
     }

@@ -65,7 +65,7 @@ public static class TrainCommand
             if (parse.GetValue(resume) && File.Exists(path))
             {
                 var restored = trainer.Resume(path);
-                if (ModelCheckpoint.ConfigOf(restored, path) != v1)
+                if (ModelCheckpoint.ModelConfigOf(restored, path) != ModelFactory.FromGroupNetV1(v1))
                 {
                     throw new UserInputException($"{path} was trained with {restored.Metadata}; resume with the same --bases/--bits or train afresh");
                 }

@@ -6,12 +6,14 @@ namespace GroupNet.Codegen.Emitters;
 /// activation bits once, then per output channel acc = 2 * sum_b 2^b * popcount(A_b &amp; W) - apop.
 /// Kernel per shape (<see cref="Variant"/>): 3x3 on 2-bit input uses the carry-save kernel of
 /// gn_binary_csa.h; every other shape, and <see cref="KernelChoice.Reference"/>, the portable
-/// reference kernel of gn_kernels.h.</summary>
+/// reference kernel of gn_kernels.h. On a signs tensor (1-bit +/-1 activations) each in-bounds tap
+/// adds C - 2 * popcount(A xor W) instead (term_binary_conv_signs).</summary>
 public sealed class BinaryConvTermEmitter : TermEmitter
 {
     /// <summary>The template (kernel variant) used for a term of this shape.</summary>
     public static string Variant(ConvGeometry g, TensorSpec input, KernelChoice kernels) =>
-        kernels == KernelChoice.Fast && g.Kernel == 3 && input.Bits == 2 && input.Words <= MaxCsaWords
+        input.Kind == TensorKind.Signs ? "term_binary_conv_signs"
+        : kernels == KernelChoice.Fast && g.Kernel == 3 && input.Bits == 2 && input.Words <= MaxCsaWords
             ? "term_binary_conv_csa3x3b2"
             : "term_binary_conv";
 

@@ -86,6 +86,7 @@ public static class ModelJson
         TensorKind.Levels => "levels",
         TensorKind.Pooled => "pooled",
         TensorKind.Uint8 => "uint8",
+        TensorKind.Signs => "signs",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -97,7 +98,8 @@ public static class ModelJson
             "levels" => TensorKind.Levels,
             "pooled" => TensorKind.Pooled,
             "uint8" => TensorKind.Uint8,
-            var other => throw f.Error("kind", $"'{other}' is not one of image, levels, pooled, uint8"),
+            "signs" => TensorKind.Signs,
+            var other => throw f.Error("kind", $"'{other}' is not one of image, levels, signs, pooled, uint8"),
         };
         return new TensorSpec(f.Int("id"), f.String("name"), kind, f.Int("height"), f.Int("width"), f.Int("channels"), f.Int("bits"));
     }

@@ -15,4 +15,8 @@ public enum TensorKind
     /// <summary>uint8 activations 0..255 (an int8 network's tensors after clip or ReLU; zero point 0),
     /// row-major [H][W][C] like the image.</summary>
     Uint8,
+
+    /// <summary>+/-1 activations (1-bit, XNOR-Net), one plane uint32[H][W][1][ceil(C/32)]: bit 1 = +1,
+    /// bit 0 = -1, padding bits 0.</summary>
+    Signs,
 }

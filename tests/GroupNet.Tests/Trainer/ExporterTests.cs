@@ -22,11 +22,26 @@ public class ExporterTests(ITestOutputHelper output)
     /// <summary>Heavy pixel noise, so the float model is not perfect and borderline images exist.</summary>
     private const int Noise = 110;
 
-    [Fact]
-    public void Integer_program_agrees_with_the_trained_float_model()
+    /// <summary>One trained tiny model per structure (a few hundred images, seeded): Group-Net v1, Layerwise, v2, v3, the
+    /// plain network with 8-bit first and last layers, the small network, and 1-bit (sign) activations.</summary>
+    public static TheoryData<NetworkKind, StructureKind, int, int, LayerPrecision> TrainedCases() => new()
     {
+        { NetworkKind.Tiny, StructureKind.V1, 2, 2, LayerPrecision.Float32 },
+        { NetworkKind.Tiny, StructureKind.Layerwise, 3, 2, LayerPrecision.Float32 },
+        { NetworkKind.Tiny, StructureKind.V2, 3, 4, LayerPrecision.Float32 },
+        { NetworkKind.Tiny, StructureKind.V3, 3, 2, LayerPrecision.Int8 },
+        { NetworkKind.Plain, StructureKind.Baseline, 1, 2, LayerPrecision.Int8 },
+        { NetworkKind.Small, StructureKind.V1, 1, 4, LayerPrecision.Float32 },
+        { NetworkKind.Tiny, StructureKind.V1, 3, 1, LayerPrecision.Float32 },
+    };
+
+    [Theory]
+    [MemberData(nameof(TrainedCases))]
+    public void Integer_program_agrees_with_the_trained_float_model(NetworkKind network, StructureKind structure, int k, int bits, LayerPrecision firstLast)
+    {
+        var config = new ModelConfig(network, structure, k, 1, bits, firstLast, Classes, 1, Side, Side);
         var ctx = new TrainingContext(seed: 21, threads: 2);
-        var model = new GroupNetV1(ctx, Config(2, 2));
+        var model = new GroupNetModel(ctx, config);
         var train = Textures(256, seed: 31, noise: Noise);
         var test = Textures(200, seed: 32, noise: Noise);
         var trainer = new GroupNet.Trainer.Training.Trainer(model, new TrainerOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.05f, Seed = 1 }, train.Count);
@@ -40,27 +55,35 @@ public class ExporterTests(ITestOutputHelper output)
         double floatAccuracy = floatPredictions.Select((p, i) => p == test.Labels[i] ? 1.0 : 0.0).Average();
         floatAccuracy.Should().BeGreaterThan(0.6, "the tiny model must be clearly better than chance (0.25) for the comparison to mean anything");
 
-        var exported = new GroupNetExporter().Export(GroupNetV1Params.From(model), "tiny", "test model", train.ImageBytes(0, 64));
+        var exported = new GroupNetExporter().Export(model, "tiny", config.Describe(), train.ImageBytes(0, 64));
         var logits = new ReferenceExecutor(exported).InferMany(test.ImageBytes(0, test.Count));
         var intPredictions = logits.Select(l => ArgMax(l)).ToArray();
         double intAccuracy = intPredictions.Select((p, i) => p == test.Labels[i] ? 1.0 : 0.0).Average();
 
         var mismatches = Enumerable.Range(0, test.Count).Where(i => floatPredictions[i] != intPredictions[i]).ToList();
         double agreement = 1.0 - (double)mismatches.Count / test.Count;
-        output.WriteLine($"float accuracy {floatAccuracy:P1}, integer accuracy {intAccuracy:P1}, arg-max agreement {agreement:P1} ({test.Count - mismatches.Count}/{test.Count})");
+        output.WriteLine($"{config.Describe()}: float accuracy {floatAccuracy:P1}, integer accuracy {intAccuracy:P1}, arg-max agreement {agreement:P1} ({test.Count - mismatches.Count}/{test.Count})");
         string firstMismatches = string.Join("; ", mismatches.Take(5).Select(i => $"image {i}: integer {intPredictions[i]}, float {floatPredictions[i]}"));
-        agreement.Should().BeGreaterThanOrEqualTo(0.95, $"{mismatches.Count} of {test.Count} arg-maxes differ, first: {firstMismatches}");
-        intAccuracy.Should().BeApproximately(floatAccuracy, 0.03);
+        // 1-bit activations: the float model scales each sample's signs by its own beta_n = mean |v|, the integer
+        // program by one calibrated constant (docs/integer-arithmetic.md), so arg-maxes near a tie can differ more
+        // (measured here: 84.5 % agreement, 1.5 points of accuracy). StructureExportTests shows the fold itself is exact
+        // once the float model uses the same constant.
+        bool sign = bits == 1;
+        agreement.Should().BeGreaterThanOrEqualTo(sign ? 0.8 : 0.95, $"{mismatches.Count} of {test.Count} arg-maxes differ, first: {firstMismatches}");
+        intAccuracy.Should().BeApproximately(floatAccuracy, sign ? 0.05 : 0.03);
     }
 
-    private static void Trainer_ReestimateBatchNorm(GroupNetV1 model, ImageDataset train) =>
+    private static void Trainer_ReestimateBatchNorm(GroupNetModel model, ImageDataset train) =>
         GroupNet.Trainer.Training.Trainer.ReestimateBatchNorm(model, train, batches: 4, batchSize: 64);
 
-    private static int[] FloatArgMax(GroupNetV1 model, ImageDataset data)
+    internal static int[] FloatArgMax(GroupNetModel model, ImageDataset data) =>
+        FloatLogits(model, data).Select(l => ArgMax(l)).ToArray();
+
+    internal static float[][] FloatLogits(GroupNetModel model, ImageDataset data)
     {
         var ctx = model.Context;
         model.Eval();
-        var predictions = new List<int>();
+        var predictions = new List<float[]>();
         using (ctx.NoGrad())
         using (ctx.BeginScope())
         {
@@ -70,7 +93,7 @@ public class ExporterTests(ITestOutputHelper output)
                 int k = logits.Size(1);
                 for (int i = 0; i < logits.Size(0); i++)
                 {
-                    predictions.Add(ArgMax(logits.Data.AsSpan(i * k, k)));
+                    predictions.Add(logits.Data.AsSpan(i * k, k).ToArray());
                 }
             }
         }
@@ -80,17 +103,19 @@ public class ExporterTests(ITestOutputHelper output)
     [Fact]
     public void Exporting_a_full_precision_model_throws_an_ExportException_about_full_precision()
     {
-        var model = new GroupNetV1(new TrainingContext(seed: 1, threads: 1), Config(1, 32));
+        var model = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 32)));
         var images = Textures(2, seed: 1).ImageBytes(0, 2);
-        var act = () => new GroupNetExporter().Export(GroupNetV1Params.From(model), "fp", "", images);
-        act.Should().Throw<ExportException>().WithMessage("*full-precision*bits 32*");
+        var act = () => new GroupNetExporter().Export(model, "fp", "", images);
+        act.Should().Throw<ExportException>().WithMessage("*full-precision*bits 32*activation bits 1, 2 or 4*");
+        var floatWeights = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 2)) with { WeightBits = 32 });
+        FluentActions.Invoking(() => new GroupNetExporter().Export(floatWeights, "fw", "", images)).Should().Throw<ExportException>().WithMessage("*weight bits 32*weightBits: 1*");
     }
 
     [Fact]
     public void Exporting_without_calibration_images_throws_an_ExportException()
     {
-        var model = new GroupNetV1(new TrainingContext(seed: 1, threads: 1), Config(1, 2));
-        var act = () => new GroupNetExporter().Export(GroupNetV1Params.From(model), "m", "", []);
+        var model = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 2)));
+        var act = () => new GroupNetExporter().Export(model, "m", "", []);
         act.Should().Throw<ExportException>().WithMessage("*calibration*");
     }
 

@@ -21,7 +21,7 @@ public class Int8ExporterTests(ITestOutputHelper output)
     public void Int8_network_tracks_the_trained_float_parent()
     {
         var ctx = new TrainingContext(seed: 23, threads: 2);
-        var model = new GroupNetV1(ctx, Config(1, 32));
+        var model = new GroupNetModel(ctx, ModelFactory.FromGroupNetV1(Config(1, 32)));
         var train = Textures(256, seed: 41, noise: Noise);
         var test = Textures(200, seed: 42, noise: Noise);
         var trainer = new GroupNet.Trainer.Training.Trainer(model, new TrainerOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.05f, Seed = 1 }, train.Count);
@@ -35,7 +35,7 @@ public class Int8ExporterTests(ITestOutputHelper output)
         double floatAccuracy = floatPredictions.Select((p, i) => p == test.Labels[i] ? 1.0 : 0.0).Average();
         floatAccuracy.Should().BeGreaterThan(0.6, "the parent must be clearly better than chance (0.25) for the comparison to mean anything");
 
-        var exported = new Int8Exporter().Export(GroupNetV1Params.From(model), "tiny_int8", "test", train.ImageBytes(0, 64));
+        var exported = new Int8Exporter().Export(ParentParams.From(model), "tiny_int8", "test", train.ImageBytes(0, 64));
         exported.Tensors.Where(t => t.Id > 0 && t.Kind != TensorKind.Pooled).Should().OnlyContain(t => t.Kind == TensorKind.Uint8);
         exported.Layers.Should().Contain(l => l.Epilogue is RequantizeEpilogue);
         var logits = new ReferenceExecutor(exported).InferMany(test.ImageBytes(0, test.Count));
@@ -50,13 +50,13 @@ public class Int8ExporterTests(ITestOutputHelper output)
     [Fact]
     public void A_binary_model_is_refused_with_a_message_naming_the_parent()
     {
-        var model = new GroupNetV1(new TrainingContext(seed: 1, threads: 1), Config(1, 2));
+        var model = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 2)));
         var images = Textures(2, seed: 1).ImageBytes(0, 2);
-        var act = () => new Int8Exporter().Export(GroupNetV1Params.From(model), "m", "", images);
+        var act = () => new Int8Exporter().Export(ParentParams.From(model), "m", "", images);
         act.Should().Throw<ExportException>().WithMessage("*full-precision parent*");
     }
 
-    private static int[] FloatArgMax(GroupNetV1 model, ImageDataset data)
+    private static int[] FloatArgMax(GroupNetModel model, ImageDataset data)
     {
         var ctx = model.Context;
         model.Eval();

@@ -1,216 +1,429 @@
 using GroupNet.Deployment.Model;
 using GroupNet.Deployment.Reference;
+using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Models;
+using GroupNet.Trainer.Modules;
+using GroupNet.Trainer.Quantization;
+using GroupNet.Trainer.Tensors;
 
 namespace GroupNet.Trainer.Export;
 
 /// <summary>
-/// Folds a trained Group-Net v1 into the integer program of docs/integer-arithmetic.md: binary
-/// weights packed to bits, batch-norm, per-filter weight scales, base scales and shortcuts folded into
-/// per-channel multipliers and thresholds, 8-bit stem and classifier.
+/// Folds a trained <see cref="GroupNetModel"/> of any structure (baseline, Layerwise, v1, v2, v3), network (tiny,
+/// small, plain), K and activation bits (1, 2, 4) into the integer program of docs/integer-arithmetic.md. Every
+/// real-valued tensor of the float model that feeds a quantiser (or the pooling) is an affine function of integer
+/// accumulators, <c>r[o] = sum_t a_t[o] * acc_t[o] + b[o]</c> (a <see cref="RealValue"/>); batch-norm, the
+/// per-filter weight scale, the learned base scales, the residual add and the dequantisation of the input fold into
+/// <c>a_t</c> and <c>b</c>. Each quantiser becomes one accumulate layer with thresholds found by bisection; the last
+/// real value is pooled and feeds the 8-bit head.
 /// </summary>
 public sealed class GroupNetExporter
 {
     /// <summary>Largest power of two used to scale the multipliers of a multi-term layer.</summary>
     public const int MaxFractionBits = 24;
 
+    /// <summary>Images of the calibration set used to measure the 1-bit activation scales beta.</summary>
+    public const int ScaleCalibrationImages = 256;
+
     /// <summary>Head multipliers stay below 2^30 so pooled * Mq stays below 2^61.</summary>
     private const double HeadMultiplierLimit = 1 << 30;
 
+    /// <summary>One accumulator of a real value: how to build the term once its multipliers are known, its real
+    /// value per accumulator unit a[o], and its worst-case |acc|.</summary>
     private sealed record TermSpec(Func<EquatableArray<int>, Term> Make, double[] Scale, long Bound);
 
-    public DeploymentModel Export(GroupNetParams p, string name, string description, IReadOnlyList<byte[]> calibrationImages)
+    /// <summary>r[o] = sum_t a_t[o] * acc_t[o] + Bias[o], then ReLU where <see cref="Relu"/> (the stem).</summary>
+    private sealed record RealValue(List<TermSpec> Terms, double[] Bias, bool Relu, int Height, int Width)
     {
-        int bits = p.ActivationBits;
-        if (bits is not (2 or 4))
+        public int Channels => Bias.Length;
+
+        public RealValue Scaled(double lambda) => this with
         {
-            throw new ExportException(bits == 32
-                ? "a full-precision model (activation bits 32) has no integer program; train with 2 or 4 activation bits, starting from this model as the parent"
-                : $"activation bits {bits} cannot be exported yet; use 2 or 4");
+            Terms = Terms.Select(t => t with { Scale = t.Scale.Select(v => v * lambda).ToArray() }).ToList(),
+            Bias = Bias.Select(v => v * lambda).ToArray(),
+        };
+
+        public static RealValue Sum(IReadOnlyList<RealValue> parts) => new(
+            parts.SelectMany(p => p.Terms).ToList(),
+            Enumerable.Range(0, parts[0].Channels).Select(o => parts.Sum(p => p.Bias[o])).ToArray(),
+            false, parts[0].Height, parts[0].Width);
+    }
+
+    /// <summary>A quantised tensor of the program and the real value of one accumulator unit of it
+    /// (1 / (2^k - 1) for levels, beta for signs).</summary>
+    private sealed record Quantized(TensorSpec Tensor, double Unit);
+
+    /// <summary>Exports <paramref name="model"/>; <paramref name="calibrationImages"/> (uint8 [H][W][C]) scale the
+    /// 8-bit classifier input and, for 1-bit activations, measure beta.</summary>
+    public DeploymentModel Export(GroupNetModel model, string name, string description, IReadOnlyList<byte[]> calibrationImages)
+    {
+        var config = model.Config;
+        if (config.ActivationBits == 32)
+        {
+            throw new ExportException("a model with full-precision activations (activation bits 32) has no integer program; "
+                + "train one with activation bits 1, 2 or 4 (activationBits in the configuration, --bits for `groupnet train`), "
+                + "for instance starting from this model as the parent");
         }
-        if (p.Groups.Count == 0)
+        if (config.WeightBits != 1)
         {
-            throw new ExportException("the model has no groups");
+            throw new ExportException($"weight bits {config.WeightBits}: only binary weights have an integer program; train with weightBits: 1");
         }
         if (calibrationImages.Count == 0)
         {
             throw new ExportException("at least one calibration image is needed to scale the 8-bit classifier input");
         }
-        int levelMax = (1 << bits) - 1;
-        var tensors = new List<TensorSpec> { new(0, "image", TensorKind.Image, p.InputHeight, p.InputWidth, p.InputChannels, 8) };
-        var layers = new List<AccumulateLayer>();
+        var builder = new ProgramBuilder(config.ActivationBits);
+        builder.AddTensor("image", TensorKind.Image, config.InputHeight, config.InputWidth, config.InputChannels, 8);
+        var scales = config.ActivationBits == 1 ? MeasureSignScales(model, calibrationImages) : null;
+        builder.SignScales = scales;
 
-        int AddLevels(string tensorName, int h, int w, int c)
+        var stem = StemValue(model, config);
+        RealValue features;
+        if (model.Trunks is { } trunks)
         {
-            tensors.Add(new TensorSpec(tensors.Count, tensorName, TensorKind.Levels, h, w, c, bits));
-            return tensors.Count - 1;
+            var outputs = new List<RealValue>();
+            for (int k = 0; k < trunks.Count; k++)
+            {
+                var x = stem;
+                for (int g = 0; g < trunks[k].Groups.Count; g++)
+                {
+                    x = builder.Group(trunks[k].Groups[g], x, $"t{k}.g{g}");
+                }
+                outputs.Add(x.Scaled(model.TrunkScales!.Data[k]));
+            }
+            features = RealValue.Sum(outputs);
+        }
+        else
+        {
+            features = stem;
+            for (int g = 0; g < model.Groups!.Count; g++)
+            {
+                features = builder.Group(model.Groups[g], features, $"g{g}");
+            }
+        }
+        var (pooled, pooledUnit) = builder.Pool(features);
+        var (weights, bias) = ClassifierWeights(model.Classifier);
+        return builder.Finish(name, description, pooled, pooledUnit, features.Bias, weights, bias, config.NumClasses, calibrationImages);
+    }
+
+    /// <summary>ReLU(StemBn(conv(p / 255))): the int8 conv's accumulator times s_w[o] / 255, through the BN.</summary>
+    private static RealValue StemValue(GroupNetModel model, ModelConfig config)
+    {
+        var conv = ConvOf(model.Stem);
+        var (weights, scales) = QuantizeInt8PerFilter(conv);
+        var bn = BnOf(model.StemBn);
+        var geometry = new ConvGeometry(conv.Kernel, conv.Stride, conv.Padding);
+        var a = Enumerable.Range(0, conv.OutChannels).Select(o => bn.Scale(o) * scales[o] / 255.0).ToArray();
+        var b = Enumerable.Range(0, conv.OutChannels).Select(bn.Shift).ToArray();
+        var term = new TermSpec(m => new Int8ConvTerm(0, geometry, new EquatableArray<sbyte>(weights), m), a, 255L * 127L * conv.Kernel * conv.Kernel * conv.InChannels);
+        return new RealValue([term], b, true, geometry.OutputSize(config.InputHeight), geometry.OutputSize(config.InputWidth));
+    }
+
+    /// <summary>Runs the float model in eval mode over the first calibration images and reads each sign
+    /// quantiser's mean beta.</summary>
+    private static Dictionary<SignActivationQuantizer, double> MeasureSignScales(GroupNetModel model, IReadOnlyList<byte[]> images)
+    {
+        var config = model.Config;
+        var signs = model.Modules().OfType<ActivationQuantizer>().Select(q => q.SignQuantizer).OfType<SignActivationQuantizer>().ToList();
+        foreach (var s in signs)
+        {
+            s.ResetObservedScale();
+        }
+        int n = Math.Min(images.Count, ScaleCalibrationImages);
+        var pixels = images.Take(n).SelectMany(i => i).ToArray();
+        var data = new ImageDataset(pixels, new byte[n], config.InputChannels, config.InputHeight, config.InputWidth, config.NumClasses);
+        bool training = model.Training;
+        var ctx = model.Context;
+        model.Eval();
+        using (ctx.NoGrad())
+        using (ctx.BeginScope())
+        {
+            foreach (var batch in new DataLoader(data, 64, shuffle: false).Epoch(ctx, 0))
+            {
+                model.Forward(batch.Images);
+            }
+        }
+        model.Train(training);
+        return signs.ToDictionary(s => s, s => s.MeanObservedScale);
+    }
+
+    private static (float[] Weights, float[] Bias) ClassifierWeights(Module classifier) => classifier switch
+    {
+        // The fake-int8 classifier computes with its quantised weights; the head re-quantises those.
+        Int8Linear q => (FakeInt8(q.Weight.Data, q.OutFeatures), (float[])q.Bias.Data.Clone()),
+        Linear l => ((float[])l.Weight.Data.Clone(), l.Bias is { } b ? (float[])b.Data.Clone() : new float[l.OutFeatures]),
+        _ => throw new ExportException($"classifier {classifier.GetType().Name} is not a linear layer"),
+    };
+
+    private static float[] FakeInt8(float[] w, int rows)
+    {
+        int size = w.Length / rows;
+        var q = new float[w.Length];
+        for (int o = 0; o < rows; o++)
+        {
+            var row = w.AsSpan(o * size, size);
+            float max = 0;
+            foreach (float v in row)
+            {
+                max = Math.Max(max, Math.Abs(v));
+            }
+            float s = max > 0f ? max / Int8WeightQuantizer.MaxLevel : 1f;
+            for (int i = 0; i < size; i++)
+            {
+                q[o * size + i] = Math.Clamp(MathF.Round(row[i] / s, MidpointRounding.AwayFromZero), -Int8WeightQuantizer.MaxLevel, Int8WeightQuantizer.MaxLevel) * s;
+            }
+        }
+        return q;
+    }
+
+    /// <summary>The program under construction: tensors, layers, and the fold of one module at a time.</summary>
+    private sealed class ProgramBuilder(int bits)
+    {
+        private readonly List<TensorSpec> _tensors = [];
+        private readonly List<AccumulateLayer> _layers = [];
+        private int _pooledFractionBits;
+        private long _pooledPixels = 1;
+
+        public Dictionary<SignActivationQuantizer, double>? SignScales { get; set; }
+
+        public TensorSpec AddTensor(string name, TensorKind kind, int h, int w, int c, int tensorBits)
+        {
+            var t = new TensorSpec(_tensors.Count, name, kind, h, w, c, tensorBits);
+            _tensors.Add(t);
+            return t;
         }
 
-        // Stem: int8 conv, BN, ReLU, then the first group's input BN and quantiser.
-        var stem = p.Stem;
-        var stemGeometry = new ConvGeometry(stem.Kernel, stem.Stride, stem.Padding);
-        int h0 = stemGeometry.OutputSize(p.InputHeight), w0 = stemGeometry.OutputSize(p.InputWidth);
-        var (stemWeights, stemScales) = QuantizeInt8PerFilter(stem);
-        var firstInputBn = p.Groups[0].InputBn;
-        int current = AddLevels("g0.q0", h0, w0, stem.OutChannels);
+        /// <summary>A group: q0 = InputQuant(InputBn(x)), output sum_k lambda_k base_k(q0).</summary>
+        public RealValue Group(BaseGroup group, RealValue input, string name)
         {
-            long bound = 255L * 127L * stem.Kernel * stem.Kernel * stem.InChannels;
-            var d = new int[stem.OutChannels];
-            var thresholds = new List<int>();
-            for (int o = 0; o < stem.OutChannels; o++)
+            var q0 = Quantize(input, BnOf(group.InputBn), group.InputQuant, $"{name}.q0");
+            var outputs = new List<RealValue>();
+            for (int k = 0; k < group.Bases.Count; k++)
             {
-                d[o] = Sign(p.StemBn.Scale(o)) * Sign(firstInputBn.Scale(o));
-                int oo = o, dd = d[o];
-                double realPerAcc = stemScales[o] / 255.0;
-                thresholds.AddRange(ThresholdSearch.Find(
-                    z => ThresholdSearch.QuantizeLevel(firstInputBn.Apply(oo, Math.Max(0.0, p.StemBn.Apply(oo, realPerAcc * dd * z))), bits),
-                    bound, levelMax));
+                outputs.Add(Base(group.Bases[k], q0, $"{name}.b{k}").Scaled(group.Scales.Data[k]));
             }
-            layers.Add(new AccumulateLayer("stem", current, stem.OutChannels,
-                new EquatableArray<Term>([new Int8ConvTerm(0, stemGeometry, new EquatableArray<sbyte>(stemWeights), new EquatableArray<int>(d))]),
-                new ThresholdEpilogue(bits, new EquatableArray<int>(thresholds))));
+            return RealValue.Sum(outputs);
         }
 
-        int pooledTensor = -1;
-        int lastFractionBits = 0;
-        double[] lastBias = [];
-        for (int g = 0; g < p.Groups.Count; g++)
+        private RealValue Base(Module module, Quantized q0, string name) => module switch
         {
-            var group = p.Groups[g];
-            var groupInput = tensors[current];
-            int cout = group.Bases[0].Conv1.OutChannels;
-            var geometry1 = Geometry(group.Bases[0].Conv1);
-            int oh = geometry1.OutputSize(groupInput.Height), ow = geometry1.OutputSize(groupInput.Width);
+            ResidualBlock r => Residual(r, q0, name),
+            PlainBlock p => Plain(p, q0, name),
+            BlockChain chain => Chain(chain, q0, name),
+            _ => throw new ExportException($"{name}: base type {module.GetType().Name} cannot be exported"),
+        };
 
-            // conv1 of each base: one binary term, exact thresholds (M = +/-1).
-            var hidden = new int[group.Bases.Count];
-            for (int k = 0; k < group.Bases.Count; k++)
+        private RealValue Chain(BlockChain chain, Quantized q0, string name)
+        {
+            var x = Base(chain.Blocks[0], q0, $"{name}.k0");
+            for (int j = 1; j < chain.Blocks.Count; j++)
             {
-                var b = group.Bases[k];
-                hidden[k] = AddLevels($"g{g}.b{k}.h", oh, ow, cout);
-                var weights = PackBinary(b.Conv1);
-                long bound = (long)levelMax * b.Conv1.FilterSize;
-                var d = new int[cout];
-                var thresholds = new List<int>();
-                for (int o = 0; o < cout; o++)
-                {
-                    double alpha = b.Conv1.MeanAbs(o) / levelMax;
-                    d[o] = Sign(b.Bn1.Scale(o));
-                    int oo = o, dd = d[o];
-                    thresholds.AddRange(ThresholdSearch.Find(z => ThresholdSearch.QuantizeLevel(b.Bn1.Apply(oo, alpha * dd * z), bits), bound, levelMax));
-                }
-                int input = current;
-                layers.Add(new AccumulateLayer($"g{g}.b{k}.conv1", hidden[k], cout,
-                    new EquatableArray<Term>([new BinaryConvTerm(input, geometry1, new EquatableArray<uint>(weights), new EquatableArray<int>(d))]),
-                    new ThresholdEpilogue(bits, new EquatableArray<int>(thresholds))));
+                var q = Quantize(x, BnOf(chain.Norms[j - 1]), chain.Quants[j - 1], $"{name}.k{j}.q0");
+                x = Base(chain.Blocks[j], q, $"{name}.k{j}");
             }
+            return x;
+        }
 
-            // The group sum: conv2 of each base, each base's shortcut, scaled by lambda_k.
-            var terms = new List<TermSpec>();
-            var bias = new double[cout];
-            for (int k = 0; k < group.Bases.Count; k++)
-            {
-                var b = group.Bases[k];
-                double lambda = group.Scales[k];
-                var a2 = new double[cout];
-                for (int o = 0; o < cout; o++)
-                {
-                    a2[o] = lambda * b.Bn2.Scale(o) * b.Conv2.MeanAbs(o) / levelMax;
-                    bias[o] += lambda * b.Bn2.Shift(o);
-                }
-                var w2 = PackBinary(b.Conv2);
-                var g2 = Geometry(b.Conv2);
-                int input2 = hidden[k];
-                terms.Add(new TermSpec(m => new BinaryConvTerm(input2, g2, new EquatableArray<uint>(w2), m), a2, (long)levelMax * b.Conv2.FilterSize));
-                if (b.ShortcutConv is { } sc && b.ShortcutBn is { } scBn)
-                {
-                    var asc = new double[cout];
-                    for (int o = 0; o < cout; o++)
-                    {
-                        asc[o] = lambda * scBn.Scale(o) * sc.MeanAbs(o) / levelMax;
-                        bias[o] += lambda * scBn.Shift(o);
-                    }
-                    var wsc = PackBinary(sc);
-                    var gsc = Geometry(sc);
-                    int inputSc = current;
-                    terms.Add(new TermSpec(m => new BinaryConvTerm(inputSc, gsc, new EquatableArray<uint>(wsc), m), asc, (long)levelMax * sc.FilterSize));
-                }
-            }
-            if (group.Bases[0].ShortcutConv is null)
-            {
-                if (groupInput.Channels != cout || geometry1.Stride != 1)
-                {
-                    throw new ExportException($"group {g}: an identity shortcut needs equal channels and stride 1 ({groupInput.Channels}->{cout}, stride {geometry1.Stride})");
-                }
-                double lambdaSum = group.Scales.Sum(v => (double)v);
-                var aid = Enumerable.Repeat(lambdaSum / levelMax, cout).ToArray();
-                int inputId = current;
-                terms.Add(new TermSpec(m => new IdentityTerm(inputId, m), aid, levelMax));
-            }
+        private RealValue Plain(PlainBlock block, Quantized q0, string name)
+        {
+            var h = Quantize(ConvBn(block.Conv1, BnOf(block.Bn1), q0, name + ".conv1"), null, block.Quant1, $"{name}.h");
+            return ConvBn(block.Conv2, BnOf(block.Bn2), h, name + ".conv2");
+        }
 
-            bool last = g == p.Groups.Count - 1;
-            long pixels = last ? (long)oh * ow : 1;
-            if (!last)
+        private RealValue Residual(ResidualBlock block, Quantized q0, string name)
+        {
+            var h = Quantize(ConvBn(block.Conv1, BnOf(block.Bn1), q0, name + ".conv1"), null, block.Quant1, $"{name}.h");
+            var f = ConvBn(block.Conv2, BnOf(block.Bn2), h, name + ".conv2");
+            RealValue shortcut;
+            if (block.ShortcutConv is { } sc)
             {
-                var nextBn = p.Groups[g + 1].InputBn;
-                var d = Enumerable.Range(0, cout).Select(o => Sign(nextBn.Scale(o))).ToArray();
-                var (scaled, f, bound) = ScaleTerms(terms, d, pixels, cout);
-                int output = AddLevels($"g{g + 1}.q0", oh, ow, cout);
-                var thresholds = new List<int>();
-                double unit = Math.Pow(2, -f);
-                for (int o = 0; o < cout; o++)
-                {
-                    int oo = o, dd = d[o];
-                    thresholds.AddRange(ThresholdSearch.Find(z => ThresholdSearch.QuantizeLevel(nextBn.Apply(oo, dd * z * unit + bias[oo]), bits), bound, levelMax));
-                }
-                layers.Add(new AccumulateLayer($"g{g}.sum", output, cout, scaled, new ThresholdEpilogue(bits, new EquatableArray<int>(thresholds))));
-                current = output;
+                shortcut = ConvBn(sc, BnOf(block.ShortcutBn!), q0, name + ".shortcut");
             }
             else
             {
-                var (scaled, f, _) = ScaleTerms(terms, Enumerable.Repeat(1, cout).ToArray(), pixels, cout);
-                tensors.Add(new TensorSpec(tensors.Count, "pooled", TensorKind.Pooled, 1, 1, cout, 32));
-                pooledTensor = tensors.Count - 1;
-                layers.Add(new AccumulateLayer($"g{g}.sum", pooledTensor, cout, scaled, new PooledEpilogue()));
-                lastFractionBits = f;
-                lastBias = bias;
-                current = pooledTensor;
+                if (q0.Tensor.Channels != f.Channels || q0.Tensor.Height != f.Height || q0.Tensor.Width != f.Width)
+                {
+                    throw new ExportException($"{name}: an identity shortcut needs the input's shape ({q0.Tensor.Height}x{q0.Tensor.Width}x{q0.Tensor.Channels} vs {f.Height}x{f.Width}x{f.Channels})");
+                }
+                int input = q0.Tensor.Id;
+                var a = Enumerable.Repeat(q0.Unit, f.Channels).ToArray();
+                shortcut = new RealValue([new TermSpec(m => new IdentityTerm(input, m), a, (1L << q0.Tensor.Bits) - 1)], new double[f.Channels], false, f.Height, f.Width);
             }
+            return RealValue.Sum([f, shortcut]);
         }
 
-        int features = tensors[pooledTensor].Channels;
-        var lastLayer = layers[^1];
-        var (lastH, lastW) = lastLayer.Terms[0].OutputSize(tensors[lastLayer.Terms[0].Input]);
-        long pooledPixels = (long)lastH * lastW;
-        double pooledUnit = 1.0 / (pooledPixels * Math.Pow(2, lastFractionBits)); // real mean feature per pooled unit
-
-        // Calibrate the classifier input scale on real images through the integer program itself.
-        var placeholderHead = new LinearHead("classifier", pooledTensor, features, p.NumClasses,
-            new EquatableArray<int>(new int[features]), new EquatableArray<long>(new long[features]), 1,
-            new EquatableArray<sbyte>(new sbyte[features * p.NumClasses]), new EquatableArray<int>(new int[p.NumClasses]));
-        var draft = new DeploymentModel(name, description, new EquatableArray<TensorSpec>(tensors), new EquatableArray<AccumulateLayer>(layers), placeholderHead, 1.0);
-        var executor = new ReferenceExecutor(draft);
-        double maxAbs = 0;
-        object gate = new();
-        Parallel.ForEach(calibrationImages, new ParallelOptions { MaxDegreeOfParallelism = 2 }, image =>
+        /// <summary>BN(conv(q)) of a binary conv (one term) or a Layerwise conv (one term per branch).</summary>
+        private RealValue ConvBn(Module conv, BatchNormParams bn, Quantized input, string name)
         {
-            var pooled = executor.PooledFeatures(image);
-            double local = 0;
-            for (int c = 0; c < features; c++)
+            List<(Conv2d Conv, double Lambda)> branches = conv switch
             {
-                local = Math.Max(local, Math.Abs(pooled[c] * pooledUnit + lastBias[c]));
-            }
-            lock (gate)
+                LayerwiseConv2d lw => lw.Branches.Select((c, k) => (c, (double)lw.Scales.Data[k])).ToList(),
+                Conv2d c => [(c, 1.0)],
+                _ => throw new ExportException($"{name}: {conv.GetType().Name} cannot be exported"),
+            };
+            var terms = new List<TermSpec>();
+            int cout = bn.Channels, oh = 0, ow = 0;
+            foreach (var (c, lambda) in branches)
             {
-                maxAbs = Math.Max(maxAbs, local);
+                if (c is not BinaryConv2d)
+                {
+                    throw new ExportException($"{name}: a float convolution ({c.GetType().Name}) has no integer program; train with weightBits: 1");
+                }
+                var p = ConvOf(c);
+                var geometry = new ConvGeometry(p.Kernel, p.Stride, p.Padding);
+                var weights = PackBinary(p);
+                var a = Enumerable.Range(0, cout).Select(o => lambda * bn.Scale(o) * p.MeanAbs(o) * input.Unit).ToArray();
+                int inputId = input.Tensor.Id;
+                long bound = ((1L << input.Tensor.Bits) - 1) * p.FilterSize;
+                terms.Add(new TermSpec(m => new BinaryConvTerm(inputId, geometry, new EquatableArray<uint>(weights), m), a, bound));
+                oh = geometry.OutputSize(input.Tensor.Height);
+                ow = geometry.OutputSize(input.Tensor.Width);
             }
-        });
-        double sx = maxAbs > 0 ? maxAbs / 127.0 : 1.0;
+            // The BN follows the (weighted) sum of the branches, so its shift is added once.
+            var bias = Enumerable.Range(0, cout).Select(bn.Shift).ToArray();
+            return new RealValue(terms, bias, false, oh, ow);
+        }
 
-        var head = BuildHead(p, pooledTensor, features, pooledUnit, lastBias, sx, out double logitScale);
-        return draft with { Head = head, LogitScale = logitScale };
+        /// <summary>One accumulate layer computing quantiser(after(relu?(r))) as a levels or signs tensor.</summary>
+        public Quantized Quantize(RealValue r, BatchNormParams? after, ActivationQuantizer quantizer, string name)
+        {
+            if (quantizer.Bits != bits)
+            {
+                throw new ExportException($"{name}: {quantizer.Bits}-bit activations in a {bits}-bit model");
+            }
+            int cout = r.Channels;
+            var d = Enumerable.Range(0, cout).Select(o => after is null ? 1 : Sign(after.Scale(o))).ToArray();
+            var (terms, units, bound) = ScaleTerms(r.Terms, d, 1, cout, name);
+            bool signs = bits == 1;
+            var tensor = AddTensor(name, signs ? TensorKind.Signs : TensorKind.Levels, r.Height, r.Width, cout, bits);
+            int levels = (1 << bits) - 1;
+            var thresholds = new List<int>();
+            for (int o = 0; o < cout; o++)
+            {
+                int oo = o, dd = d[o];
+                double unit = units[o];
+                Func<long, int> level = z =>
+                {
+                    double v = dd * z * unit + r.Bias[oo];
+                    if (r.Relu)
+                    {
+                        v = Math.Max(0.0, v);
+                    }
+                    if (after is not null)
+                    {
+                        v = after.Apply(oo, v);
+                    }
+                    return signs ? (v >= 0 ? 1 : 0) : ThresholdSearch.QuantizeLevel(v, bits);
+                };
+                thresholds.AddRange(ThresholdSearch.Find(level, bound, levels));
+            }
+            _layers.Add(new AccumulateLayer(name, tensor.Id, cout, terms, new ThresholdEpilogue(bits, new EquatableArray<int>(thresholds))));
+            double valueUnit = signs ? SignScale(quantizer, name) : 1.0 / levels;
+            return new Quantized(tensor, valueUnit);
+        }
+
+        private double SignScale(ActivationQuantizer quantizer, string name)
+        {
+            double beta = SignScales is not null && quantizer.SignQuantizer is { } s && SignScales.TryGetValue(s, out double v) ? v : double.NaN;
+            if (!double.IsFinite(beta))
+            {
+                throw new ExportException($"{name}: no 1-bit activation scale was measured on the calibration images");
+            }
+            return beta;
+        }
+
+        /// <summary>The pooled layer: sum over pixels of z = sum_t round(a_t * 2^F) acc_t; returns its tensor and
+        /// the real mean feature per pooled unit.</summary>
+        public (TensorSpec Tensor, double Unit) Pool(RealValue r)
+        {
+            int cout = r.Channels;
+            _pooledPixels = (long)r.Height * r.Width;
+            var d = Enumerable.Repeat(1, cout).ToArray();
+            var (terms, _, _) = ScaleTerms(r.Terms, d, _pooledPixels, cout, "pool", forceFraction: true);
+            var tensor = AddTensor("pooled", TensorKind.Pooled, 1, 1, cout, 32);
+            _layers.Add(new AccumulateLayer("pool", tensor.Id, cout, terms, new PooledEpilogue()));
+            return (tensor, 1.0 / (_pooledPixels * Math.Pow(2, _pooledFractionBits)));
+        }
+
+        /// <summary>M_t[o] = round(a_t[o] * 2^F) * d[o] for the largest F &lt;= 24 keeping the bound (unit 2^-F), or
+        /// for a single term M = +/-1 with the exact unit |a[o]|; returns the terms, each channel's real value per z
+        /// unit (before d) and the worst-case |z| of one pixel.</summary>
+        private (EquatableArray<Term> Terms, double[] Units, long Bound) ScaleTerms(List<TermSpec> terms, int[] d, long pixels, int channels, string name, bool forceFraction = false)
+        {
+            if (terms.Count == 1 && !forceFraction)
+            {
+                var t = terms[0];
+                var m = Enumerable.Range(0, channels).Select(o => (t.Scale[o] < 0 ? -1 : 1) * d[o]).ToArray();
+                var units = t.Scale.Select(Math.Abs).ToArray();
+                return (new EquatableArray<Term>([t.Make(new EquatableArray<int>(m))]), units, Math.Max(t.Bound, 1));
+            }
+            for (int f = MaxFractionBits; f >= 0; f--)
+            {
+                double factor = Math.Pow(2, f);
+                long worst = 0;
+                for (int o = 0; o < channels; o++)
+                {
+                    long sum = 0;
+                    foreach (var t in terms)
+                    {
+                        sum += (long)Math.Abs(Math.Round(t.Scale[o] * factor)) * t.Bound;
+                    }
+                    worst = Math.Max(worst, sum);
+                }
+                if (worst * pixels > int.MaxValue)
+                {
+                    continue;
+                }
+                var built = terms.Select(t => t.Make(new EquatableArray<int>(
+                    Enumerable.Range(0, channels).Select(o => checked((int)Math.Round(t.Scale[o] * factor)) * d[o]).ToArray()))).ToArray();
+                _pooledFractionBits = f;
+                return (new EquatableArray<Term>(built), Enumerable.Repeat(1.0 / factor, channels).ToArray(), Math.Max(worst, 1));
+            }
+            throw new ExportException($"{name}: the scales are too large to keep the accumulator within int32 even without fraction bits");
+        }
+
+        public DeploymentModel Finish(string name, string description, TensorSpec pooled, double pooledUnit, double[] bias,
+            float[] classifierWeight, float[] classifierBias, int classes, IReadOnlyList<byte[]> calibrationImages)
+        {
+            int features = pooled.Channels;
+            var placeholder = new LinearHead("classifier", pooled.Id, features, classes,
+                new EquatableArray<int>(new int[features]), new EquatableArray<long>(new long[features]), 1,
+                new EquatableArray<sbyte>(new sbyte[features * classes]), new EquatableArray<int>(new int[classes]));
+            var draft = new DeploymentModel(name, description, new EquatableArray<TensorSpec>(_tensors), new EquatableArray<AccumulateLayer>(_layers), placeholder, 1.0);
+            try
+            {
+                ModelValidator.Validate(draft);
+            }
+            catch (ModelValidationException e)
+            {
+                throw new ExportException($"the exported program is invalid: {e.Message}");
+            }
+
+            // Calibrate the classifier input scale on real images through the integer program itself.
+            var executor = new ReferenceExecutor(draft);
+            double maxAbs = 0;
+            object gate = new();
+            Parallel.ForEach(calibrationImages, new ParallelOptions { MaxDegreeOfParallelism = 2 }, image =>
+            {
+                var p = executor.PooledFeatures(image);
+                double local = 0;
+                for (int c = 0; c < features; c++)
+                {
+                    local = Math.Max(local, Math.Abs(p[c] * pooledUnit + bias[c]));
+                }
+                lock (gate)
+                {
+                    maxAbs = Math.Max(maxAbs, local);
+                }
+            });
+            double sx = maxAbs > 0 ? maxAbs / 127.0 : 1.0;
+            var head = BuildHead(pooled.Id, features, classes, pooledUnit, bias, sx, classifierWeight, classifierBias, out double logitScale);
+            return draft with { Head = head, LogitScale = logitScale };
+        }
     }
 
-    private static LinearHead BuildHead(GroupNetParams p, int pooledTensor, int features, double pooledUnit, double[] bias, double sx, out double logitScale)
+    private static LinearHead BuildHead(int pooledTensor, int features, int classes, double pooledUnit, double[] bias, double sx,
+        float[] classifierWeight, float[] classifierBias, out double logitScale)
     {
         // x8 = round(pooled * pooledUnit / sx + bias / sx); choose the largest shift keeping Mq <= 2^30.
         double perPooled = pooledUnit / sx;
@@ -231,10 +444,10 @@ public sealed class GroupNetExporter
             mq[c] = checked((int)Math.Round(perPooled * Math.Pow(2, shift)));
             oq[c] = checked((long)Math.Round(bias[c] / sx * Math.Pow(2, shift)));
         }
-        float maxW = p.ClassifierWeight.Max(Math.Abs);
+        float maxW = classifierWeight.Max(Math.Abs);
         double sw = maxW > 0 ? maxW / 127.0 : 1.0;
-        var w8 = p.ClassifierWeight.Select(v => (sbyte)Math.Clamp(Math.Round(v / sw), -127, 127)).ToArray();
-        var b32 = p.ClassifierBias.Select(v =>
+        var w8 = classifierWeight.Select(v => (sbyte)Math.Clamp(Math.Round(v / sw), -127, 127)).ToArray();
+        var b32 = classifierBias.Select(v =>
         {
             double q = Math.Round(v / (sx * sw));
             if (Math.Abs(q) > int.MaxValue / 2)
@@ -244,41 +457,16 @@ public sealed class GroupNetExporter
             return (int)q;
         }).ToArray();
         logitScale = sx * sw;
-        return new LinearHead("classifier", pooledTensor, features, p.NumClasses,
+        return new LinearHead("classifier", pooledTensor, features, classes,
             new EquatableArray<int>(mq), new EquatableArray<long>(oq), shift,
             new EquatableArray<sbyte>(w8), new EquatableArray<int>(b32));
     }
 
-    /// <summary>Chooses the layer's fraction bits F and returns the terms with M = round(a * 2^F) * d,
-    /// and the worst-case |z|.</summary>
-    private static (EquatableArray<Term> Terms, int FractionBits, long Bound) ScaleTerms(List<TermSpec> terms, int[] d, long pixels, int channels)
-    {
-        for (int f = MaxFractionBits; f >= 0; f--)
-        {
-            double factor = Math.Pow(2, f);
-            long worst = 0;
-            for (int o = 0; o < channels; o++)
-            {
-                long sum = 0;
-                foreach (var t in terms)
-                {
-                    sum += (long)Math.Abs(Math.Round(t.Scale[o] * factor)) * t.Bound;
-                }
-                worst = Math.Max(worst, sum);
-            }
-            if (worst * pixels > int.MaxValue)
-            {
-                continue;
-            }
-            var built = terms.Select(t => t.Make(new EquatableArray<int>(
-                Enumerable.Range(0, channels).Select(o => checked((int)Math.Round(t.Scale[o] * factor)) * d[o]).ToArray()))).ToArray();
-            return (new EquatableArray<Term>(built), f, Math.Max(worst, 1));
-        }
-        throw new ExportException("the scales of a group are too large to keep its accumulator within int32 even without fraction bits");
-    }
+    private static ConvParams ConvOf(Conv2d conv) =>
+        new((float[])conv.Weight.Data.Clone(), conv.OutChannels, conv.InChannels, conv.KernelSize, conv.Stride, conv.Padding);
 
-
-    private static ConvGeometry Geometry(ConvParams c) => new(c.Kernel, c.Stride, c.Padding);
+    private static BatchNormParams BnOf(BatchNorm2d bn) =>
+        new((float[])bn.Weight.Data.Clone(), (float[])bn.Bias.Data.Clone(), (float[])bn.RunningMean.Data.Clone(), (float[])bn.RunningVar.Data.Clone(), bn.Eps);
 
     private static int Sign(double v) => v < 0 ? -1 : 1;
 
@@ -305,19 +493,20 @@ public sealed class GroupNetExporter
         return packed;
     }
 
-    /// <summary>Symmetric per-filter int8: w8 = round(w / s), s = max|w| / 127; layout [Cout][kh][kw][Cin].</summary>
+    /// <summary>Symmetric per-filter int8 as <see cref="Int8WeightQuantizer"/> computes it: w8 = round(w / s) (half
+    /// away from zero), s = max|w| / 127; layout [Cout][kh][kw][Cin].</summary>
     public static (sbyte[] Weights, double[] Scales) QuantizeInt8PerFilter(ConvParams c)
     {
         var weights = new sbyte[c.OutChannels * c.Kernel * c.Kernel * c.InChannels];
         var scales = new double[c.OutChannels];
         for (int o = 0; o < c.OutChannels; o++)
         {
-            double max = 0;
+            float max = 0;
             for (int i = 0; i < c.FilterSize; i++)
             {
                 max = Math.Max(max, Math.Abs(c.Weight[o * c.FilterSize + i]));
             }
-            double s = max > 0 ? max / 127.0 : 1.0;
+            float s = max > 0f ? max / Int8WeightQuantizer.MaxLevel : 1f;
             scales[o] = s;
             for (int ky = 0; ky < c.Kernel; ky++)
             {
@@ -325,7 +514,8 @@ public sealed class GroupNetExporter
                 {
                     for (int ci = 0; ci < c.InChannels; ci++)
                     {
-                        weights[((o * c.Kernel + ky) * c.Kernel + kx) * c.InChannels + ci] = (sbyte)Math.Clamp(Math.Round(c.At(o, ci, ky, kx) / s), -127, 127);
+                        weights[((o * c.Kernel + ky) * c.Kernel + kx) * c.InChannels + ci] =
+                            (sbyte)Math.Clamp(MathF.Round(c.At(o, ci, ky, kx) / s, MidpointRounding.AwayFromZero), -127, 127);
                     }
                 }
             }

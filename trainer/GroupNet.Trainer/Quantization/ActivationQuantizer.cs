@@ -13,8 +13,8 @@ namespace GroupNet.Trainer.Quantization;
 /// parent keeps the same nonlinearity as its quantised children (a pure identity would leave the parent almost
 /// linear: its only other nonlinearity is the stem ReLU). k = 1 means sign activations with a per-sample
 /// XNOR-Net scale, y = mean(|x|) * sign(x) with sign(0) = +1 and a straight-through gradient inside |x| &lt;= 1:
-/// see <see cref="SignActivationQuantizer"/>, which this quantiser delegates to (the integer exporter does not
-/// support k = 1 yet).
+/// see <see cref="SignActivationQuantizer"/>, which this quantiser delegates to (the integer exporter folds beta as a constant: the
+/// mean observed on calibration images).
 /// </summary>
 public sealed class ActivationQuantizer : Module
 {
@@ -31,6 +31,9 @@ public sealed class ActivationQuantizer : Module
         Bits = bits;
         _sign = bits == 1 ? new SignActivationQuantizer(context) : null;
     }
+
+    /// <summary>The sign quantiser that k = 1 delegates to, or null.</summary>
+    public SignActivationQuantizer? SignQuantizer => _sign;
 
     /// <summary>Bits per activation (1 = scaled sign, 32 = full precision: clip to [0, 1] only).</summary>
     public int Bits { get; }

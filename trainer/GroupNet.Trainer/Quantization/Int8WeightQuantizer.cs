@@ -23,7 +23,9 @@ public static class Int8WeightQuantizer
         {
             var row = new ReadOnlySpan<float>(w, o * size, size);
             float max = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(row);
-            float s = max > 0f ? MathF.Abs(max) / MaxLevel : 1f;
+            // MaxMagnitude returns the signed element: a row whose largest weight is negative must still get
+            // s = |max| / 127 (testing max > 0 here once zeroed every such row).
+            float s = max != 0f ? MathF.Abs(max) / MaxLevel : 1f;
             for (int i = o * size; i < (o + 1) * size; i++)
             {
                 q.Data[i] = Math.Clamp(MathF.Round(w[i] / s, MidpointRounding.AwayFromZero), -MaxLevel, MaxLevel) * s;

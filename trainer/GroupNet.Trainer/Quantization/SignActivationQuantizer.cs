@@ -33,6 +33,25 @@ public sealed class SignActivationQuantizer : Module
     /// <summary>sign with sign(0) = +1.</summary>
     public static float Sign(float x) => x >= 0f ? 1f : -1f;
 
+    private double _observedScaleSum;
+    private long _observedSamples;
+
+    /// <summary>Mean of beta_n over every sample seen since <see cref="ResetObservedScale"/>
+    /// (NaN when none): the integer exporter folds 1-bit activations with this constant in place of the
+    /// per-sample scale.</summary>
+    public double MeanObservedScale => _observedSamples == 0 ? double.NaN : _observedScaleSum / _observedSamples;
+
+    /// <summary>When set, every sample uses this beta in place of its own mean |x| (forward only; the gradient keeps
+    /// the same form): the deployed integer program's semantics, so a float model can be compared with it exactly.</summary>
+    public float? FixedScale { get; set; }
+
+    /// <summary>Forgets the scales observed so far.</summary>
+    public void ResetObservedScale()
+    {
+        _observedScaleSum = 0;
+        _observedSamples = 0;
+    }
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
@@ -49,9 +68,14 @@ public sealed class SignActivationQuantizer : Module
         var yd = y.Data;
         ForSamples(ctx, n, m, i =>
         {
-            beta[i] = TensorPrimitives.SumOfMagnitudes(new ReadOnlySpan<float>(xd, i * m, m)) / m;
+            beta[i] = FixedScale ?? TensorPrimitives.SumOfMagnitudes(new ReadOnlySpan<float>(xd, i * m, m)) / m;
             ScaledSign(xd, yd, i * m, m, beta[i]);
         });
+        foreach (float b in beta)
+        {
+            _observedScaleSum += b;
+        }
+        _observedSamples += n;
         y.AttachGrad(ctx, [input], output =>
         {
             var dy = output.Grad!;

@@ -70,14 +70,11 @@ public sealed class AblationTests
     }
 
     [Fact]
-    public void A_new_structure_checkpoint_cannot_be_exported_yet()
+    public void Checkpoint_metadata_of_every_structure_and_of_flag_based_training_gives_the_model_configuration()
     {
         var config = new GroupNet.Trainer.Models.ModelConfig(GroupNet.Trainer.Models.NetworkKind.Small, GroupNet.Trainer.Models.StructureKind.V1, 2);
         var data = new CheckpointData(1, ModelCheckpoint.Metadata(config), [], []);
-        var act = () => ModelCheckpoint.ConfigOf(data, "x.ckpt");
-        act.Should().Throw<ExportException>().Which.Message.Should().Contain("structure small v1 K=2 W1A2 cannot be exported yet");
-        var tiny = new CheckpointData(1, ModelCheckpoint.Metadata(config with { Network = GroupNet.Trainer.Models.NetworkKind.Tiny }), [], []);
-        ModelCheckpoint.ConfigOf(tiny, "t.ckpt").Should().Be(new GroupNet.Trainer.Models.GroupNetV1Config(2, 2));
+        ModelCheckpoint.ModelConfigOf(data, "x.ckpt").Should().Be(config);
         ModelCheckpoint.ModelConfigOf(new CheckpointData(1, ModelCheckpoint.Metadata(new GroupNet.Trainer.Models.GroupNetV1Config(3, 4)), [], []), "old.ckpt")
             .Should().Be(config with { Network = GroupNet.Trainer.Models.NetworkKind.Tiny, Bases = 3, ActivationBits = 4 });
     }

@@ -1,0 +1,49 @@
+using GroupNet.Trainer.Models;
+using GroupNet.Trainer.Modules;
+
+namespace GroupNet.Trainer.Export;
+
+/// <summary>
+/// Reads the int8 exporter's plain description out of a trained full-precision parent: a K = 1 residual
+/// <see cref="GroupNetModel"/> (baseline or v1 structure) with float first and last layers.
+/// </summary>
+public static class ParentParams
+{
+    public static GroupNetParams From(GroupNetModel model)
+    {
+        var config = model.Config;
+        if (model.Groups is null || model.Stem is Int8Conv2d || model.Classifier is not Linear classifier)
+        {
+            throw new ExportException($"the int8 exporter takes a residual parent with float first and last layers and one base per group; this model is {config.Describe()}");
+        }
+        return new GroupNetParams(
+            config.InputHeight,
+            config.InputWidth,
+            config.InputChannels,
+            config.ActivationBits,
+            Conv(model.Stem),
+            Bn(model.StemBn),
+            model.Groups.Select(g => new GroupParams(
+                Bn(g.InputBn),
+                g.Bases.Select(b => b is ResidualBlock r
+                    ? new BaseParams(
+                        Conv(r.Conv1),
+                        Bn(r.Bn1),
+                        Conv(r.Conv2),
+                        Bn(r.Bn2),
+                        r.ShortcutConv is null ? null : Conv(r.ShortcutConv),
+                        r.ShortcutBn is null ? null : Bn(r.ShortcutBn))
+                    : throw new ExportException($"the int8 exporter takes residual blocks; this model's bases are {b.GetType().Name}")).ToArray(),
+                (float[])g.Scales.Data.Clone())).ToArray(),
+            (float[])classifier.Weight.Data.Clone(),
+            classifier.Bias is { } bias ? (float[])bias.Data.Clone() : new float[classifier.OutFeatures],
+            config.NumClasses);
+    }
+
+    private static ConvParams Conv(Module module) => module is Conv2d conv
+        ? new((float[])conv.Weight.Data.Clone(), conv.OutChannels, conv.InChannels, conv.KernelSize, conv.Stride, conv.Padding)
+        : throw new ExportException($"the int8 exporter takes float convolutions; found {module.GetType().Name}");
+
+    private static BatchNormParams Bn(BatchNorm2d bn) =>
+        new((float[])bn.Weight.Data.Clone(), (float[])bn.Bias.Data.Clone(), (float[])bn.RunningMean.Data.Clone(), (float[])bn.RunningVar.Data.Clone(), bn.Eps);
+}
