@@ -125,22 +125,26 @@ GN_INLINE int32_t gn_byte_sum_finish_u32(uint32_t acc)
  * The taps are taken three at a time (both planes of a triple share its three weight words) and
  * the carry-save tree is ordered so that partial sums are merged as soon as possible: at most
  * about ten words are live at once, so a Cortex-M core keeps them all in registers.
- * @param win     uint32_t [9][2][words]
- * @param weights one filter uint32_t [9][words] (ignored unless @p masked)
- * @param masked  a literal: 1 to AND with @p weights, 0 for all ones (the window popcount)
- * @param words   words per plane
- * @param w       column, 0 .. words-1
- * @param acc     gn_byte_sum_add_u32() accumulator
+ * @param win       tap (ky, kx) of the window at win + ky * row_words + kx * 2 * words, each tap
+ *                  uint32_t [2][words] (a gathered window has row_words = 3 * 2 * words; a pixel
+ *                  read in place from a [h][w][2][words] tensor has row_words = w * 2 * words)
+ * @param row_words words from one window row to the next (a literal, so offsets are immediates)
+ * @param weights   one filter uint32_t [9][words] (ignored unless @p masked)
+ * @param masked    a literal: 1 to AND with @p weights, 0 for all ones (the window popcount)
+ * @param words     words per plane
+ * @param w         column, 0 .. words-1
+ * @param acc       gn_byte_sum_add_u32() accumulator
  */
-GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, const uint32_t *weights, int masked, int32_t words,
-                                             int32_t w, uint32_t acc)
+GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, int32_t row_words, const uint32_t *weights, int masked,
+                                             int32_t words, int32_t w, uint32_t acc)
 {
     const uint32_t *a = win + w, *k = weights + w;
     uint32_t s1a, c2a, s2a, c4a, s1b, c2b, s2b, c4b, s1c, c2c, s2c, c4c;
     uint32_t t2, c4e, f4, c8a, o1, c2d, u2, c4f, o2, c4g, v4, c8b, o4, c8c, o8, o16;
     GN_CSA_OPAQUE(a);
     GN_CSA_OPAQUE(k);
-#define GN_CSA_A(t, b) (masked ? a[((t) * 2 + (b)) * words] & k[(t) * words] : a[((t) * 2 + (b)) * words])
+#define GN_CSA_TAP(t, b) a[((t) / 3) * row_words + (((t) % 3) * 2 + (b)) * words]
+#define GN_CSA_A(t, b) (masked ? GN_CSA_TAP(t, b) & k[(t) * words] : GN_CSA_TAP(t, b))
     /* taps 0..2: plane 0 at weight 1, plane 1 at weight 2 */
     gn_csa_u32(GN_CSA_A(0, 0), GN_CSA_A(1, 0), GN_CSA_A(2, 0), &s1a, &c2a);
     gn_csa_u32(GN_CSA_A(0, 1), GN_CSA_A(1, 1), GN_CSA_A(2, 1), &s2a, &c4a);
@@ -158,6 +162,7 @@ GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, const uint32_t 
     gn_csa_u32(s1a, s1b, s1c, &o1, &c2d);
     gn_csa_u32(GN_CSA_A(6, 1), GN_CSA_A(7, 1), GN_CSA_A(8, 1), &s2c, &c4c);
 #undef GN_CSA_A
+#undef GN_CSA_TAP
     gn_csa_u32(t2, s2b, c2c, &u2, &c4f);
     gn_csa_u32(u2, s2c, c2d, &o2, &c4g);
     gn_csa_u32(f4, c4c, c4f, &v4, &c8b);
@@ -169,17 +174,18 @@ GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, const uint32_t 
 
 /**
  * @brief gn_window_popcount_u32() for a 3x3 window of 2-bit activations.
- * @param win   uint32_t [9][2][words]
- * @param words words per plane, 1 .. GN_CSA_MAX_WORDS
+ * @param win       the window, rows @p row_words apart (gn_csa_column_3x3_b2_u32())
+ * @param row_words words from one window row to the next
+ * @param words     words per plane, 1 .. GN_CSA_MAX_WORDS
  * @return sum_b 2^b * sum popcount(A_b), 0 .. 3 * 9 * 32 * words
  */
-GN_INLINE int32_t gn_window_popcount_3x3_b2_csa_u32(const uint32_t *win, int32_t words)
+GN_INLINE int32_t gn_window_popcount_3x3_b2_csa_u32(const uint32_t *win, int32_t row_words, int32_t words)
 {
     uint32_t acc = 0u;
     int32_t w;
     for (w = 0; w < words; w++)
     {
-        acc = gn_csa_column_3x3_b2_u32(win, win, 0, words, w, acc);
+        acc = gn_csa_column_3x3_b2_u32(win, row_words, win, 0, words, w, acc);
     }
     return gn_byte_sum_finish_u32(acc);
 }
@@ -187,20 +193,21 @@ GN_INLINE int32_t gn_window_popcount_3x3_b2_csa_u32(const uint32_t *win, int32_t
 /**
  * @brief gn_binary_dot_u32() for a 3x3 window of 2-bit activations:
  *        acc = 2 * (sum popcount(A0 & W) + 2 * sum popcount(A1 & W)) - @p window_popcount.
- * @param win             uint32_t [9][2][words]
+ * @param win             the window, rows @p row_words apart (gn_csa_column_3x3_b2_u32())
+ * @param row_words       words from one window row to the next
  * @param weights         one filter, uint32_t [9][words] (bit 1 = +1)
  * @param words           words per plane, 1 .. GN_CSA_MAX_WORDS
  * @param window_popcount gn_window_popcount_3x3_b2_csa_u32() of the same window
  * @return the +/-1 dot product, |acc| <= 3 * 9 * channels
  */
-GN_INLINE int32_t gn_binary_dot_3x3_b2_csa_u32(const uint32_t *win, const uint32_t *weights, int32_t words,
-                                               int32_t window_popcount)
+GN_INLINE int32_t gn_binary_dot_3x3_b2_csa_u32(const uint32_t *win, int32_t row_words, const uint32_t *weights,
+                                               int32_t words, int32_t window_popcount)
 {
     uint32_t acc = 0u;
     int32_t w;
     for (w = 0; w < words; w++)
     {
-        acc = gn_csa_column_3x3_b2_u32(win, weights, 1, words, w, acc);
+        acc = gn_csa_column_3x3_b2_u32(win, row_words, weights, 1, words, w, acc);
     }
     return 2 * gn_byte_sum_finish_u32(acc) - window_popcount;
 }
@@ -208,7 +215,8 @@ GN_INLINE int32_t gn_binary_dot_3x3_b2_csa_u32(const uint32_t *win, const uint32
 /**
  * @brief A whole 3x3 2-bit binary conv term at one output pixel: for every output channel o,
  *        z[o] (+)= mult[o] * gn_binary_dot_3x3_b2_csa_u32(win, weights[o], ...).
- * @param win        uint32_t [9][2][words], the gathered window
+ * @param win        the window, rows @p row_words apart: gathered, or read in place
+ * @param row_words  words from one window row to the next (a literal)
  * @param weights    uint32_t [cout][9][words]
  * @param words      words per plane, 1 .. GN_CSA_MAX_WORDS
  * @param cout       output channels
@@ -216,13 +224,67 @@ GN_INLINE int32_t gn_binary_dot_3x3_b2_csa_u32(const uint32_t *win, const uint32
  * @param z          int32_t [cout] layer accumulators
  * @param accumulate a literal: 0 to assign z, 1 to add to it
  */
-GN_INLINE void gn_binary_conv_3x3_b2_csa_u32(const uint32_t *win, const uint32_t *weights, int32_t words, int32_t cout,
-                                             const int32_t *mult, int32_t *z, int accumulate)
+GN_INLINE void gn_binary_conv_3x3_b2_csa_u32(const uint32_t *win, int32_t row_words, const uint32_t *weights,
+                                             int32_t words, int32_t cout, const int32_t *mult, int32_t *z, int accumulate)
 {
-    int32_t apop = gn_window_popcount_3x3_b2_csa_u32(win, words), o;
+    int32_t apop = gn_window_popcount_3x3_b2_csa_u32(win, row_words, words), o;
     for (o = 0; o < cout; o++)
     {
-        int32_t v = mult[o] * gn_binary_dot_3x3_b2_csa_u32(win, weights + o * 9 * words, words, apop);
+        int32_t v = mult[o] * gn_binary_dot_3x3_b2_csa_u32(win, row_words, weights + o * 9 * words, words, apop);
+        z[o] = accumulate ? z[o] + v : v;
+    }
+}
+
+/**
+ * @brief Per byte, popcount(o1) + 2 * popcount(o2) of the byte's 8 bit positions: four byte
+ *        counts, each at most 24 (the two planes of one word of 2-bit activations).
+ */
+GN_INLINE uint32_t gn_weighted_bytes_b2_u32(uint32_t o1, uint32_t o2)
+{
+    const uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu;
+    uint32_t a;
+    o1 -= (o1 >> 1) & m1;
+    o1 = (o1 & m2) + ((o1 >> 2) & m2);
+    o2 -= (o2 >> 1) & m1;
+    o2 = (o2 & m2) + ((o2 >> 2) & m2);
+    a = o1 + (o2 << 1); /* nibbles <= 12 */
+    return (a & m4) + ((a >> 4) & m4);
+}
+
+/**
+ * @brief A whole 1x1 binary conv term on 2-bit activations at one output pixel, read in place:
+ *        for every output channel o, z[o] (+)= mult[o] * (2 * (popcount(A0 & W) + 2 *
+ *        popcount(A1 & W)) - popcount(A0) - 2 * popcount(A1)), the value gn_binary_dot_u32()
+ *        gives with taps = 1, bits = 2. The two planes of a word are counted together (one nibble
+ *        fold and one byte sum per word instead of two full popcounts).
+ * @param pixel      uint32_t [2][words], the input pixel
+ * @param weights    uint32_t [cout][words]
+ * @param words      words per plane, 1 .. GN_CSA_MAX_WORDS
+ * @param cout       output channels
+ * @param mult       int32_t [cout] term multipliers
+ * @param z          int32_t [cout] layer accumulators
+ * @param accumulate a literal: 0 to assign z, 1 to add to it
+ */
+GN_INLINE void gn_binary_conv_1x1_b2_u32(const uint32_t *pixel, const uint32_t *weights, int32_t words, int32_t cout,
+                                         const int32_t *mult, int32_t *z, int accumulate)
+{
+    uint32_t acc = 0u;
+    int32_t apop, o, w;
+    for (w = 0; w < words; w++)
+    {
+        acc = gn_byte_sum_add_u32(acc, gn_weighted_bytes_b2_u32(pixel[w], pixel[words + w]));
+    }
+    apop = gn_byte_sum_finish_u32(acc);
+    for (o = 0; o < cout; o++)
+    {
+        const uint32_t *k = weights + o * words;
+        int32_t v;
+        acc = 0u;
+        for (w = 0; w < words; w++)
+        {
+            acc = gn_byte_sum_add_u32(acc, gn_weighted_bytes_b2_u32(pixel[w] & k[w], pixel[words + w] & k[w]));
+        }
+        v = mult[o] * (2 * gn_byte_sum_finish_u32(acc) - apop);
         z[o] = accumulate ? z[o] + v : v;
     }
 }

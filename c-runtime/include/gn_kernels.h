@@ -58,6 +58,43 @@ GN_INLINE void gn_window_gather_u32(const uint32_t *in, int32_t in_h, int32_t in
 }
 
 /**
+ * @brief gn_window_gather_u32() into a window whose rows are @p row_words apart: tap (ky, kx)
+ *        goes to win + ky * row_words + kx * pixel_words. With row_words = in_w * pixel_words a
+ *        border window gets the same layout as an interior window read in place from the tensor,
+ *        so one kernel instance (with constant offsets) serves both.
+ * @param in          levels tensor uint32_t [in_h][in_w][pixel_words]
+ * @param in_h        input height
+ * @param in_w        input width
+ * @param pixel_words bits * words of one pixel
+ * @param kernel      square kernel size
+ * @param iy0         row of the top-left tap, may be negative (zero padding)
+ * @param ix0         column of the top-left tap, may be negative
+ * @param row_words   words between window rows in @p win, at least kernel * pixel_words
+ * @param win         output, (kernel - 1) * row_words + kernel * pixel_words words; words between
+ *                    taps are not written
+ */
+GN_INLINE void gn_window_gather_rows_u32(const uint32_t *in, int32_t in_h, int32_t in_w, int32_t pixel_words,
+                                         int32_t kernel, int32_t iy0, int32_t ix0, int32_t row_words, uint32_t *win)
+{
+    int32_t ky, kx, i;
+    for (ky = 0; ky < kernel; ky++)
+    {
+        int32_t iy = iy0 + ky;
+        for (kx = 0; kx < kernel; kx++)
+        {
+            int32_t ix = ix0 + kx;
+            uint32_t *dst = win + ky * row_words + kx * pixel_words;
+            int inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
+            const uint32_t *src = inside ? in + (iy * in_w + ix) * pixel_words : in;
+            for (i = 0; i < pixel_words; i++)
+            {
+                dst[i] = inside ? src[i] : 0u;
+            }
+        }
+    }
+}
+
+/**
  * @brief Copies the kernel x kernel window of a uint8 image whose top-left tap is (iy0, ix0)
  *        into @p win, writing 0 for taps outside the image (zero padding contributes 0).
  * @param in       image uint8_t [in_h][in_w][channels]

@@ -2,18 +2,21 @@ using GroupNet.Deployment.Model;
 
 namespace GroupNet.Codegen.Emitters;
 
-/// <summary>Binary conv on a levels tensor: gather the window once per pixel, count the window's
-/// activation bits once, then per output channel acc = 2 * sum_b 2^b * popcount(A_b &amp; W) - apop.
-/// Kernel per shape (<see cref="Variant"/>): 3x3 on 2-bit input uses the carry-save kernel of
-/// gn_binary_csa.h; every other shape, and <see cref="KernelChoice.Reference"/>, the portable
-/// reference kernel of gn_kernels.h.</summary>
+/// <summary>Binary conv on a levels tensor: per output pixel count the window's activation bits
+/// once, then per output channel acc = 2 * sum_b 2^b * popcount(A_b &amp; W) - apop.
+/// Kernel per shape (<see cref="Variant"/>): on 2-bit input, 3x3 uses the carry-save kernel of
+/// gn_binary_csa.h (interior windows read in place, border windows gathered with the same row
+/// stride) and 1x1 without padding reads the pixel in place and counts both planes together;
+/// every other shape, and <see cref="KernelChoice.Reference"/>, the portable reference kernel of
+/// gn_kernels.h (the documentation of the arithmetic).</summary>
 public sealed class BinaryConvTermEmitter : TermEmitter
 {
     /// <summary>The template (kernel variant) used for a term of this shape.</summary>
     public static string Variant(ConvGeometry g, TensorSpec input, KernelChoice kernels) =>
-        kernels == KernelChoice.Fast && g.Kernel == 3 && input.Bits == 2 && input.Words <= MaxCsaWords
-            ? "term_binary_conv_csa3x3b2"
-            : "term_binary_conv";
+        kernels != KernelChoice.Fast || input.Bits != 2 || input.Words > MaxCsaWords ? "term_binary_conv"
+        : g.Kernel == 3 ? "term_binary_conv_csa3x3b2"
+        : g.Kernel == 1 && g.Padding == 0 ? "term_binary_conv_1x1b2"
+        : "term_binary_conv";
 
     /// <summary>GN_CSA_MAX_WORDS of gn_binary_csa.h.</summary>
     public const int MaxCsaWords = 132;
@@ -23,6 +26,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
         var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
         yield return Const(c, "BITS", c.Input.Bits);
         yield return Const(c, "WORDS", c.Input.Words);
+        yield return Const(c, "ROW_WORDS", c.Input.Width * c.Input.Bits * c.Input.Words);
         foreach (var constant in ConvConstants(c, g))
         {
             yield return constant;
