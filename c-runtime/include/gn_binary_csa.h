@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "gn_binary_csa_thumb2.h"
 #include "gn_config.h"
 
 #if GN_HAVE_DSP
@@ -231,6 +232,51 @@ GN_INLINE void gn_binary_conv_3x3_b2_csa_u32(const uint32_t *win, int32_t row_wo
     for (o = 0; o < cout; o++)
     {
         int32_t v = mult[o] * gn_binary_dot_3x3_b2_csa_u32(win, row_words, weights + o * 9 * words, words, apop);
+        z[o] = accumulate ? z[o] + v : v;
+    }
+}
+
+/**
+ * @brief The multiplier stored after a filter in a filters row: the int32 whose two's complement
+ *        bits are @p bits (compiles to nothing; written this way because converting an out-of-range
+ *        uint32_t to int32_t is implementation-defined in C99).
+ */
+GN_INLINE int32_t gn_s32_from_bits_u32(uint32_t bits)
+{
+    return bits <= 0x7FFFFFFFu ? (int32_t)bits : -(int32_t)(~bits) - 1;
+}
+
+/**
+ * @brief gn_binary_conv_3x3_b2_csa_u32() with each filter row followed by its multiplier, so one
+ *        pointer walks both: for every output channel o, z[o] (+)= mult_o * dot_o.
+ *
+ * With one word per plane on a Thumb-2 core (Cortex-M3/M4/M7/M33/M55) the channel loop is the
+ * instruction sequence of gn_binary_csa_thumb2.h (same arithmetic, fewer instructions); otherwise
+ * the C loop below.
+ * @param win        the window, rows @p row_words apart: gathered, or read in place
+ * @param row_words  words from one window row to the next (a literal)
+ * @param filters    uint32_t [cout][9 * words + 1]: the filter (bit 1 = +1), then the
+ *                   multiplier's two's complement bits
+ * @param words      words per plane, 1 .. GN_CSA_MAX_WORDS
+ * @param cout       output channels, at least 1
+ * @param z          int32_t [cout] layer accumulators
+ * @param accumulate a literal: 0 to assign z, 1 to add to it
+ */
+GN_INLINE void gn_binary_conv_3x3_b2_csa_filters_u32(const uint32_t *win, int32_t row_words, const uint32_t *filters,
+                                                     int32_t words, int32_t cout, int32_t *z, int accumulate)
+{
+    int32_t apop = gn_window_popcount_3x3_b2_csa_u32(win, row_words, words), o;
+#if GN_HAVE_CSA_THUMB2
+    if (words == 1 && row_words <= GN_CSA_THUMB2_MAX_ROW_WORDS)
+    {
+        GN_CSA3X3B2_THUMB2_W1(win, row_words, filters, cout, z, accumulate, apop);
+        return;
+    }
+#endif
+    for (o = 0; o < cout; o++)
+    {
+        const uint32_t *f = filters + o * (9 * words + 1);
+        int32_t v = gn_s32_from_bits_u32(f[9 * words]) * gn_binary_dot_3x3_b2_csa_u32(win, row_words, f, words, apop);
         z[o] = accumulate ? z[o] + v : v;
     }
 }

@@ -37,10 +37,35 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     {
         var term = (BinaryConvTerm)c.Layer.Terms[c.TermIndex];
         var g = term.Geometry;
+        if (Variant(g, c.Input, c.Kernels) == "term_binary_conv_csa3x3b2")
+        {
+            yield return FiltersTable(c, term);
+            yield break;
+        }
         yield return CTable.Matrix(c.TableName("weights"), "uint32_t",
             $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: binary conv {g.Kernel}x{g.Kernel}, {c.Layer.OutChannels} filters x [{g.Kernel * g.Kernel} taps][{c.Input.Words} words] ({c.Input.Channels} input channels; bit 1 = +1)",
             term.Weights, c.Layer.OutChannels, CLiteral.Hex32, "out channel");
         yield return c.MultiplierTable(term);
+    }
+
+    /// <summary>The carry-save kernel's table: each filter row followed by its multiplier (two's
+    /// complement bits), so one pointer walks both (gn_binary_conv_3x3_b2_csa_filters_u32).</summary>
+    private static CTable FiltersTable(TermContext c, BinaryConvTerm term)
+    {
+        int perFilter = term.Weights.Length / c.Layer.OutChannels;
+        var rows = new uint[c.Layer.OutChannels * (perFilter + 1)];
+        for (int o = 0; o < c.Layer.OutChannels; o++)
+        {
+            for (int i = 0; i < perFilter; i++)
+            {
+                rows[o * (perFilter + 1) + i] = term.Weights[o * perFilter + i];
+            }
+            rows[o * (perFilter + 1) + perFilter] = unchecked((uint)term.Multipliers[o]);
+        }
+        var g = term.Geometry;
+        return CTable.Matrix(c.TableName("filters"), "uint32_t",
+            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: binary conv {g.Kernel}x{g.Kernel}, {c.Layer.OutChannels} filters x ([{g.Kernel * g.Kernel} taps][{c.Input.Words} words] ({c.Input.Channels} input channels; bit 1 = +1), then the multiplier M as two's complement bits)",
+            rows, c.Layer.OutChannels, CLiteral.Hex32, "out channel");
     }
 
     public override string Code(TermContext c, TemplateSet templates)
@@ -63,6 +88,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             accumulate = c.Op == "=" ? 0 : 1,
             mult = c.TableName("mult"),
             weights = c.TableName("weights"),
+            filters = c.TableName("filters"),
         });
     }
 }
