@@ -287,8 +287,10 @@ GN_INLINE void gn_binary_conv_3x3_b2_csa_filters_u32(const uint32_t *win, int32_
  */
 GN_INLINE uint32_t gn_weighted_bytes_b2_u32(uint32_t o1, uint32_t o2)
 {
-    const uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu;
-    uint32_t a;
+    uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, a;
+    GN_CSA_OPAQUE(m1); /* masks in registers: one AND with a shifted operand each (Thumb-2) */
+    GN_CSA_OPAQUE(m2);
+    GN_CSA_OPAQUE(m4);
     o1 -= (o1 >> 1) & m1;
     o1 = (o1 & m2) + ((o1 >> 2) & m2);
     o2 -= (o2 >> 1) & m1;
