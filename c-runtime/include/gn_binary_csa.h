@@ -130,22 +130,26 @@ GN_INLINE int32_t gn_byte_sum_finish_u32(uint32_t acc)
  *                  uint32_t [2][words] (a gathered window has row_words = 3 * 2 * words; a pixel
  *                  read in place from a [h][w][2][words] tensor has row_words = w * 2 * words)
  * @param row_words words from one window row to the next (a literal, so offsets are immediates)
- * @param weights   one filter uint32_t [9][words] (ignored unless @p masked)
+ * @param weights   one filter: the weight word of tap t, column w at weights[t * tap_stride + w * column_stride]
+ *                  (ignored unless @p masked)
+ * @param tap_stride    a literal: words for a [9][words] filter, 1 for [words][9]
+ * @param column_stride a literal: 1 for a [9][words] filter, 9 for [words][9]
  * @param masked    a literal: 1 to AND with @p weights, 0 for all ones (the window popcount)
  * @param words     words per plane
  * @param w         column, 0 .. words-1
  * @param acc       gn_byte_sum_add_u32() accumulator
  */
-GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, int32_t row_words, const uint32_t *weights, int masked,
-                                             int32_t words, int32_t w, uint32_t acc)
+GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, int32_t row_words, const uint32_t *weights,
+                                             int32_t tap_stride, int32_t column_stride, int masked, int32_t words,
+                                             int32_t w, uint32_t acc)
 {
-    const uint32_t *a = win + w, *k = weights + w;
+    const uint32_t *a = win + w, *k = weights + w * column_stride;
     uint32_t s1a, c2a, s2a, c4a, s1b, c2b, s2b, c4b, s1c, c2c, s2c, c4c;
     uint32_t t2, c4e, f4, c8a, o1, c2d, u2, c4f, o2, c4g, v4, c8b, o4, c8c, o8, o16;
     GN_CSA_OPAQUE(a);
     GN_CSA_OPAQUE(k);
 #define GN_CSA_TAP(t, b) a[((t) / 3) * row_words + (((t) % 3) * 2 + (b)) * words]
-#define GN_CSA_A(t, b) (masked ? GN_CSA_TAP(t, b) & k[(t) * words] : GN_CSA_TAP(t, b))
+#define GN_CSA_A(t, b) (masked ? GN_CSA_TAP(t, b) & k[(t) * tap_stride] : GN_CSA_TAP(t, b))
     /* taps 0..2: plane 0 at weight 1, plane 1 at weight 2 */
     gn_csa_u32(GN_CSA_A(0, 0), GN_CSA_A(1, 0), GN_CSA_A(2, 0), &s1a, &c2a);
     gn_csa_u32(GN_CSA_A(0, 1), GN_CSA_A(1, 1), GN_CSA_A(2, 1), &s2a, &c4a);
@@ -186,7 +190,7 @@ GN_INLINE int32_t gn_window_popcount_3x3_b2_csa_u32(const uint32_t *win, int32_t
     int32_t w;
     for (w = 0; w < words; w++)
     {
-        acc = gn_csa_column_3x3_b2_u32(win, row_words, win, 0, words, w, acc);
+        acc = gn_csa_column_3x3_b2_u32(win, row_words, win, 0, 0, 0, words, w, acc);
     }
     return gn_byte_sum_finish_u32(acc);
 }
@@ -208,7 +212,7 @@ GN_INLINE int32_t gn_binary_dot_3x3_b2_csa_u32(const uint32_t *win, int32_t row_
     int32_t w;
     for (w = 0; w < words; w++)
     {
-        acc = gn_csa_column_3x3_b2_u32(win, row_words, weights, 1, words, w, acc);
+        acc = gn_csa_column_3x3_b2_u32(win, row_words, weights, words, 1, 1, words, w, acc);
     }
     return 2 * gn_byte_sum_finish_u32(acc) - window_popcount;
 }
@@ -250,13 +254,12 @@ GN_INLINE int32_t gn_s32_from_bits_u32(uint32_t bits)
  * @brief gn_binary_conv_3x3_b2_csa_u32() with each filter row followed by its multiplier, so one
  *        pointer walks both: for every output channel o, z[o] (+)= mult_o * dot_o.
  *
- * With one word per plane on a Thumb-2 core (Cortex-M3/M4/M7/M33/M55) the channel loop is the
- * instruction sequence of gn_binary_csa_thumb2.h (same arithmetic, fewer instructions); otherwise
- * the C loop below.
+ * On a Thumb-2 core (Cortex-M3/M4/M7/M33/M55) the channel loop is the instruction sequence of
+ * gn_binary_csa_thumb2.h (same arithmetic, fewer instructions); otherwise the C loop below.
  * @param win        the window, rows @p row_words apart: gathered, or read in place
  * @param row_words  words from one window row to the next (a literal)
- * @param filters    uint32_t [cout][9 * words + 1]: the filter (bit 1 = +1), then the
- *                   multiplier's two's complement bits
+ * @param filters    uint32_t [cout][9 * words + 1]: the filter word column by word column
+ *                   ([words][9], bit 1 = +1), then the multiplier's two's complement bits
  * @param words      words per plane, 1 .. GN_CSA_MAX_WORDS
  * @param cout       output channels, at least 1
  * @param z          int32_t [cout] layer accumulators
@@ -265,18 +268,24 @@ GN_INLINE int32_t gn_s32_from_bits_u32(uint32_t bits)
 GN_INLINE void gn_binary_conv_3x3_b2_csa_filters_u32(const uint32_t *win, int32_t row_words, const uint32_t *filters,
                                                      int32_t words, int32_t cout, int32_t *z, int accumulate)
 {
-    int32_t apop = gn_window_popcount_3x3_b2_csa_u32(win, row_words, words), o;
+    int32_t apop = gn_window_popcount_3x3_b2_csa_u32(win, row_words, words), o, w;
 #if GN_HAVE_CSA_THUMB2
-    if (words == 1 && row_words <= GN_CSA_THUMB2_MAX_ROW_WORDS)
+    if (row_words <= GN_CSA_THUMB2_MAX_ROW_WORDS)
     {
-        GN_CSA3X3B2_THUMB2_W1(win, row_words, filters, cout, z, accumulate, apop);
+        GN_CSA3X3B2_THUMB2(win, row_words, filters, words, cout, z, accumulate, apop);
         return;
     }
 #endif
     for (o = 0; o < cout; o++)
     {
         const uint32_t *f = filters + o * (9 * words + 1);
-        int32_t v = gn_s32_from_bits_u32(f[9 * words]) * gn_binary_dot_3x3_b2_csa_u32(win, row_words, f, words, apop);
+        uint32_t acc = 0u;
+        int32_t v;
+        for (w = 0; w < words; w++)
+        {
+            acc = gn_csa_column_3x3_b2_u32(win, row_words, f, 1, 9, 1, words, w, acc);
+        }
+        v = gn_s32_from_bits_u32(f[9 * words]) * (2 * gn_byte_sum_finish_u32(acc) - apop);
         z[o] = accumulate ? z[o] + v : v;
     }
 }

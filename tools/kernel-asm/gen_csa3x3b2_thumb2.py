@@ -1,195 +1,248 @@
-# Generates the Thumb-2 inline-assembly channel loop of the 3x3 2-bit carry-save kernel (one word
-# per plane): the program below is written with value names, registers are assigned by linear scan
-# (at most NREG temporaries, 11 by default, so that the block needs 13 registers with the window and
-# filter pointers), the result is simulated on random windows against the +/-1 dot product, and
-# the header is written.
-# Usage: python3 tools/kernel-asm/gen_csa3x3b2_thumb2.py 11 c-runtime/include/gn_binary_csa_thumb2.h
-import random, sys
-M=0xFFFFFFFF
-prog=[]  # (op, dst(s), srcs, extra)
-def emit(op, dst, *src, **kw): prog.append((op, dst, src, kw))
-def FA(a,b,c,s,cy):
-    # in place, no temporary: b = a^b; a = a&~b (= a&b); s = b^c; c = c&~s (= (a^b)&c); cy = a|c
-    emit('eor','_x',a,b); emit('bic','_y',a,'_x'); emit('eor',s,'_x',c); emit('bic','_z',c,s); emit('orr',cy,'_y','_z')
-def HA(a,b,s,cy):
-    emit('eor',s,a,b); emit('and',cy,a,b)
-def off(t): return f"(({t//3})*RW4+{(t%3)*8})"
-# triple A
-emit('ldrdF',('w0','w1'))
-emit('ldrdA',('x0','y0'),off=off(0)); emit('and','x0','x0','w0'); emit('and','y0','y0','w0')
-emit('ldrdA',('x1','y1'),off=off(1)); emit('and','x1','x1','w1'); emit('and','y1','y1','w1')
-emit('ldrdF',('w2','w3'))
-emit('ldrdA',('x2','y2'),off=off(2)); emit('and','x2','x2','w2'); emit('and','y2','y2','w2')
-FA('x0','x1','x2','s1a','c2a'); FA('y0','y1','y2','s2a','c4a')
-# triple B
-emit('ldrdA',('x3','y3'),off=off(3)); emit('and','x3','x3','w3'); emit('and','y3','y3','w3')
-emit('ldrdF',('w4','w5'))
-emit('ldrdA',('x4','y4'),off=off(4)); emit('and','x4','x4','w4'); emit('and','y4','y4','w4')
-emit('ldrdA',('x5','y5'),off=off(5)); emit('and','x5','x5','w5'); emit('and','y5','y5','w5')
-FA('x3','x4','x5','s1b','c2b'); FA('y3','y4','y5','s2b','c4b')
-FA('c2a','s2a','c2b','t2','c4e'); FA('c4a','c4e','c4b','f4','c8a')
-HA('s1a','s1b','h1','h2'); FA('t2','s2b','h2','u2','c4p')
-# triple C
-emit('ldrdF',('w6','w7'))
-emit('ldrdA',('x6','y6'),off=off(6)); emit('and','x6','x6','w6'); emit('and','y6','y6','w6')
-emit('ldrdA',('x7','y7'),off=off(7)); emit('and','x7','x7','w7'); emit('and','y7','y7','w7')
-emit('ldrF8',('w8',))
-emit('ldrA',('x8',),off=off(8)); emit('and','x8','x8','w8'); FA('x6','x7','x8','s1c','c2c')
-emit('ldrA',('y8',),off=off(8)+'+4'); emit('and','y8','y8','w8'); FA('y6','y7','y8','s2c','c4c')
-HA('h1','s1c','o1','c2d'); FA('u2','c2c','s2c','v2','c4g'); HA('v2','c2d','o2','c4h')
-FA('c4p','f4','c4c','p4','c8b'); FA('p4','c4g','c4h','o4','c8c'); FA('c8a','c8b','c8c','o8','o16')
-# count
-emit('movi','m1',imm=0x55555555); emit('movi','m2',imm=0x33333333)
-for v in ['o1','o2','o4','o8','o16']:
-    emit('andsr','_t','m1',v,sh=('lsr',1)); emit('sub',v,v,'_t'); emit('andsr','_t','m2',v,sh=('lsr',2)); emit('and',v,v,'m2'); emit('add',v,v,'_t')
-emit('addsh','a','o1','o2',sh=('lsl',1)); emit('addsh','b','o4','o8',sh=('lsl',1))
-emit('movi','m4',imm=0x0F0F0F0F)
-for v in ['a','b']:
-    emit('andsr','_t','m4',v,sh=('lsr',4)); emit('and',v,v,'m4'); emit('add',v,v,'_t')
-emit('addsh','o16','o16','o16',sh=('lsr',4)); emit('and','o16','o16','m4')
-emit('addsh','a','a','b',sh=('lsl',2)); emit('addsh','a','a','o16',sh=('lsl',4))
-emit('BYTESUM',('s','_z'),'a',noalias=1)
-# tail
-emit('ldrM','m')
-emit('ldrAP','ap')
-emit('rsbsh','s','ap','s',sh=('lsl',1))
-emit('mul','s','s','m')
-emit('STORE',('_zp','_old'),'s',noalias=1)
-emit('LOOP',('_e',))
+#!/usr/bin/env python3
+# Generates c-runtime/include/gn_binary_csa_thumb2.h: the Thumb-2 inline-assembly channel loop of
+# the 3x3 2-bit carry-save kernel (gn_binary_conv_3x3_b2_csa_filters_u32), in two variants:
+#   W1: one word per plane (LDRD for the two planes of a tap and for weight pairs),
+#   WN: 2+ words per plane (one tree per word column, columns unrolled with .rept; the byte sums of
+#       the columns are accumulated in a stack slot).
+# The program is written once with value names; registers are assigned by linear scan (at most 11
+# temporaries, so the asm block needs 13 registers with the window and filter pointers); the
+# result is simulated on random windows against the +/-1 dot product before the header is written.
+# Usage: python3 tools/kernel-asm/gen_csa3x3b2_thumb2.py c-runtime/include/gn_binary_csa_thumb2.h
+import os, random, sys
 
-# make SSA-ish temps unique: '_t' is reused; handle by treating each def as new value
-# liveness on value names with versioning
-vals=[]; ver={}
-def use(n): return (n,ver[n])
-def define(n):
-    ver[n]=ver.get(n,-1)+1; return (n,ver[n])
-ins=[]
-for op,dst,src,kw in prog:
-    s=[use(x) for x in src]
-    if dst is None: d=()
-    elif isinstance(dst,tuple): d=tuple(define(x) for x in dst)
-    else: d=(define(dst),)
-    ins.append((op,d,s,kw))
-last={}
-for i,(op,d,s,kw) in enumerate(ins):
-    for v in s: last[v]=i
-for i,(op,d,s,kw) in enumerate(ins):
-    for v in d:
-        if v not in last: last[v]=i  # dead def
-NREG=int(sys.argv[1]) if len(sys.argv)>1 else 11
-free=[f"t{i}" for i in range(NREG)]
-reg={}; peak=0; live=set()
-for i,(op,d,s,kw) in enumerate(ins):
-    # sources dying here free before allocating dest (dest may reuse), except ldrd pairs fine
-    dying=[v for v in s if last[v]==i]
-    def alloc():
-        for v in d:
-            if not free: print("OUT OF REGS at",i,op,d,file=sys.stderr); sys.exit(1)
-            reg[v]=free.pop(0); live.add(v)
-    if kw.get('noalias'): alloc()
-    for v in dying:
-        if v in live: live.remove(v); free.insert(0,reg[v])
-    if not kw.get('noalias'): alloc()
-    peak=max(peak,len(live))
-    for v in d:
-        if last[v]==i: live.remove(v); free.insert(0,reg[v])
-print("peak",peak,"instructions",len(ins),file=sys.stderr)
-# emit asm text
-def R(v): return "%["+reg[v]+"]"
-lines=[]
-for op,d,s,kw in ins:
-    if op=='ldrdF': lines.append(f"ldrd {R(d[0])}, {R(d[1])}, [%[f]], #8")
-    elif op=='ldrF8': lines.append(f"ldr {R(d[0])}, [%[f]], #8")
-    elif op=='ldrA': lines.append(f"ldr {R(d[0])}, [%[a], #{kw['off']}]")
-    elif op=='ldrdA': lines.append(f"ldrd {R(d[0])}, {R(d[1])}, [%[a], #{kw['off']}]")
-    elif op in('and','eor','orr','sub','mul','add','bic'): lines.append(f"{op} {R(d[0])}, {R(s[0])}, {R(s[1])}")
-    elif op=='andsr': lines.append(f"and {R(d[0])}, {R(s[0])}, {R(s[1])}, {kw['sh'][0]} #{kw['sh'][1]}")
-    elif op=='addsh': lines.append(f"add {R(d[0])}, {R(s[0])}, {R(s[1])}, {kw['sh'][0]} #{kw['sh'][1]}")
-    elif op=='rsbsh': lines.append(f"rsb {R(d[0])}, {R(s[0])}, {R(s[1])}, {kw['sh'][0]} #{kw['sh'][1]}")
-    elif op=='movi': lines.append(f"mov {R(d[0])}, #0x{kw['imm']:08X}")
-    elif op=='BYTESUM': lines.append(("BYTESUM", R(d[0]), R(s[0]), R(d[1])))
-    elif op=='ldrM': lines.append(f"ldr {R(d[0])}, [%[f], #-4]")
-    elif op=='ldrAP': lines.append(f"ldr {R(d[0])}, %[apop]")
-    elif op=='STORE': lines.append(("STORE", R(s[0]), R(d[0]), R(d[1])))
-    elif op=='LOOP': lines.append(("LOOP", R(d[0])))
-    else: raise Exception(op)
-# simulate for correctness on random data
-def sim(win, filt, apop, RW4):
-    R_={}
-    mem_f=filt; fp=0
-    for op,d,s,kw in ins:
-        g=lambda v: R_[reg[v]]
-        if op=='ldrdF': R_[reg[d[0]]]=mem_f[fp]; R_[reg[d[1]]]=mem_f[fp+1]; fp+=2
-        elif op=='ldrF8': R_[reg[d[0]]]=mem_f[fp]; fp+=2
-        elif op=='ldrA':
-            o=eval(kw['off'].replace('RW4',str(RW4)))//4
-            R_[reg[d[0]]]=win[o]
-        elif op=='ldrdA':
-            o=eval(kw['off'].replace('RW4',str(RW4)))//4
-            R_[reg[d[0]]]=win[o]; R_[reg[d[1]]]=win[o+1]
+M = 0xFFFFFFFF
+NREG = 11
+
+
+def program(variant):
+    prog = []
+
+    def emit(op, dst, *src, **kw):
+        prog.append((op, dst, src, kw))
+
+    def FA(a, b, c, s, cy):
+        # full adder in place, no temporary: x = a^b; y = a&~x (= a&b); s = x^c; z = c&~s (= x&c); cy = y|z
+        emit('eor', '_x', a, b); emit('bic', '_y', a, '_x'); emit('eor', s, '_x', c); emit('bic', '_z', c, s); emit('orr', cy, '_y', '_z')
+
+    def HA(a, b, s, cy):
+        emit('eor', s, a, b); emit('and', cy, a, b)
+
+    def act(t, x, y, w, pair=True):
+        if variant == 'W1' and pair:
+            emit('ldrdA', (x, y), tap=t)
         else:
-            a=[g(v) for v in s]
-            if op=='and': r=a[0]&a[1]
-            elif op=='eor': r=a[0]^a[1]
-            elif op=='orr': r=a[0]|a[1]
-            elif op=='bic': r=a[0]&~a[1]&M
-            elif op=='sub': r=(a[0]-a[1])&M
-            elif op=='add': r=(a[0]+a[1])&M
-            elif op=='mul': r=(a[0]*a[1])&M
-            elif op=='andsr': r=a[0]&(a[1]>>kw['sh'][1])
-            elif op=='addsh': r=(a[0]+((a[1]<<kw['sh'][1])&M if kw['sh'][0]=='lsl' else a[1]>>kw['sh'][1]))&M
-            elif op=='rsbsh': r=(((a[1]<<1)&M)-a[0])&M
-            elif op=='movi': r=kw['imm']
-            elif op=='BYTESUM': r=sum((a[0]>>(8*i))&255 for i in range(4))
-            elif op=='ldrM': r=mem_f[fp-1]
-            elif op=='ldrAP': r=apop&M
-            elif op=='STORE': return a[0]
-            if op=='BYTESUM': R_[reg[d[1]]]=0xDEAD
-            R_[reg[d[0]]]=r
-pc=lambda v: bin(v).count('1')
-rng=random.Random(1)
-for n in range(3000):
-    RW4=56*4
-    win=[rng.getrandbits(32) if n%7 else M for _ in range(200)]
-    w=[rng.getrandbits(32) if n%5 else M for _ in range(9)]
-    mult=rng.randrange(-1000,1000)
-    filt=w[:8]+[w[8],mult&M]
-    # reference
-    apop=0; S=0
-    for t in range(9):
-        o=(t//3)*56+(t%3)*2
-        apop+=pc(win[o])+2*pc(win[o+1]); S+=pc(win[o]&w[t])+2*pc(win[o+1]&w[t])
-    exp=(mult*(2*S-apop))&M
-    got=sim(win,filt,apop,RW4)
-    assert got==exp,(n,got,exp)
-print("simulation ok",file=sys.stderr)
-print("regs used", sorted(set(reg.values())), file=sys.stderr)
+            emit('ldrA', (x,), tap=t, plane=0); emit('ldrA', (y,), tap=t, plane=1)
+        emit('and', x, x, w); emit('and', y, y, w)
 
-# ---- header text ----
-def asm_lines(dsp):
-    out=[]
-    for l in lines:
-        if isinstance(l,str): out.append(l); continue
-        if l[0]=='BYTESUM':
-            s,a,z=l[1],l[2],l[3]
-            if dsp: out += [f"mov {z}, #0", f"usad8 {s}, {a}, {z}"]
-            else: out += [f"lsr {z}, {a}, #8", f"and {z}, {z}, #0x00FF00FF", f"and {s}, {a}, #0x00FF00FF", f"add {s}, {s}, {z}", f"add {s}, {s}, {s}, lsr #16", f"uxth {s}, {s}"]
-        elif l[0]=='STORE':
-            s,zp,old=l[1],l[2],l[3]
-            out += [f"ldr {zp}, %[zp]", ".if %c[accumulate]", f"ldr {old}, [{zp}]", f"add {s}, {s}, {old}", ".endif", f"str {s}, [{zp}], #4", f"str {zp}, %[zp]"]
-        elif l[0]=='LOOP':
-            e=l[1]
-            out += [f"ldr {e}, %[end]", f"cmp %[f], {e}", "bne.w 1b"]
-    return out
-def cstr(ls): return "\n".join(f'        "{x}\\n"' for x in ls)
-print(len(asm_lines(True)), len(asm_lines(False)), file=sys.stderr)
+    # taps 0..2
+    emit('ldrdF', ('w0', 'w1'))
+    act(0, 'x0', 'y0', 'w0'); act(1, 'x1', 'y1', 'w1')
+    emit('ldrdF', ('w2', 'w3'))
+    act(2, 'x2', 'y2', 'w2')
+    FA('x0', 'x1', 'x2', 's1a', 'c2a'); FA('y0', 'y1', 'y2', 's2a', 'c4a')
+    # taps 3..5, merged at weights 2 and 4; the two weight-1 sums merged by a half adder
+    act(3, 'x3', 'y3', 'w3')
+    emit('ldrdF', ('w4', 'w5'))
+    act(4, 'x4', 'y4', 'w4'); act(5, 'x5', 'y5', 'w5')
+    FA('x3', 'x4', 'x5', 's1b', 'c2b'); FA('y3', 'y4', 'y5', 's2b', 'c4b')
+    FA('c2a', 's2a', 'c2b', 't2', 'c4e'); FA('c4a', 'c4e', 'c4b', 'f4', 'c8a')
+    HA('s1a', 's1b', 'h1', 'h2'); FA('t2', 's2b', 'h2', 'u2', 'c4p')
+    # taps 6..8: plane 0 of tap 8 is reduced before plane 1 is loaded (11 registers)
+    emit('ldrdF', ('w6', 'w7'))
+    act(6, 'x6', 'y6', 'w6'); act(7, 'x7', 'y7', 'w7')
+    emit('ldrF', ('w8',))
+    emit('ldrA', ('x8',), tap=8, plane=0); emit('and', 'x8', 'x8', 'w8'); FA('x6', 'x7', 'x8', 's1c', 'c2c')
+    emit('ldrA', ('y8',), tap=8, plane=1); emit('and', 'y8', 'y8', 'w8'); FA('y6', 'y7', 'y8', 's2c', 'c4c')
+    HA('h1', 's1c', 'o1', 'c2d'); FA('u2', 'c2c', 's2c', 'v2', 'c4g'); HA('v2', 'c2d', 'o2', 'c4h')
+    FA('c4p', 'f4', 'c4c', 'p4', 'c8b'); FA('p4', 'c4g', 'c4h', 'o4', 'c8c'); FA('c8a', 'c8b', 'c8c', 'o8', 'o16')
+    # count: per nibble, weight, fold to bytes (<= 248 each)
+    emit('movi', 'm1', imm=0x55555555); emit('movi', 'm2', imm=0x33333333)
+    for v in ['o1', 'o2', 'o4', 'o8', 'o16']:
+        emit('andsr', '_t', 'm1', v, sh=('lsr', 1)); emit('sub', v, v, '_t')
+        emit('andsr', '_t', 'm2', v, sh=('lsr', 2)); emit('and', v, v, 'm2'); emit('add', v, v, '_t')
+    emit('addsh', 'a', 'o1', 'o2', sh=('lsl', 1)); emit('addsh', 'b', 'o4', 'o8', sh=('lsl', 1))
+    emit('movi', 'm4', imm=0x0F0F0F0F)
+    for v in ['a', 'b']:
+        emit('andsr', '_t', 'm4', v, sh=('lsr', 4)); emit('and', v, v, 'm4'); emit('add', v, v, '_t')
+    emit('addsh', 'o16', 'o16', 'o16', sh=('lsr', 4)); emit('and', 'o16', 'o16', 'm4')
+    emit('addsh', 'a', 'a', 'b', sh=('lsl', 2)); emit('addsh', 'a', 'a', 'o16', sh=('lsl', 4))
+    emit('BYTESUM', ('s', '_z'), 'a', noalias=1)
+    # once per channel (after the last column): multiplier, store
+    emit('TAIL', ('_m', '_ap', '_zp', '_old'), 's', noalias=1)
+    return prog
 
-# ---- write the header ----
-if len(sys.argv) > 2:
-    pre=open(sys.argv[3] if len(sys.argv) > 3 else __file__.rsplit('/', 1)[0] + '/header_prologue.h.txt').read()
-    def body(ls): return "\n".join(f'        "{x}\\n" \\' for x in ls).rstrip(' \\')
-    dsp=[x.replace('RW4','%c[rw4]') for x in ["1:"]+asm_lines(True)]
-    nodsp=[x.replace('RW4','%c[rw4]') for x in ["1:"]+asm_lines(False)]
-    text=pre+"#if GN_HAVE_DSP\n#define GN_CSA3X3B2_THUMB2_W1_BODY \\\n"+body(dsp)+"\n#else\n#define GN_CSA3X3B2_THUMB2_W1_BODY \\\n"+body(nodsp)+"\n#endif\n#endif /* GN_HAVE_CSA_THUMB2 */\n\n#endif /* GN_BINARY_CSA_THUMB2_H */\n"
-    open(sys.argv[2],'w').write(text)
-    print("wrote", sys.argv[2], file=sys.stderr)
+
+def allocate(prog):
+    ver = {}
+    ins = []
+    for op, dst, src, kw in prog:
+        s = [(x, ver[x]) for x in src]
+        ds = () if dst is None else dst if isinstance(dst, tuple) else (dst,)
+        d = []
+        for x in ds:
+            ver[x] = ver.get(x, -1) + 1
+            d.append((x, ver[x]))
+        ins.append((op, tuple(d), s, kw))
+    last = {}
+    for i, (op, d, s, kw) in enumerate(ins):
+        for v in s:
+            last[v] = i
+    for i, (op, d, s, kw) in enumerate(ins):
+        for v in d:
+            last.setdefault(v, i)
+    free = [f"t{i}" for i in range(NREG)]
+    reg, live, peak = {}, set(), 0
+    for i, (op, d, s, kw) in enumerate(ins):
+        def alloc():
+            for v in d:
+                if not free:
+                    sys.exit(f"out of registers at instruction {i} ({op})")
+                reg[v] = free.pop(0)
+                live.add(v)
+        if kw.get('noalias'):
+            alloc()
+        for v in s:
+            if last[v] == i and v in live:
+                live.remove(v)
+                free.insert(0, reg[v])
+        if not kw.get('noalias'):
+            alloc()
+        peak = max(peak, len(live))
+        for v in d:
+            if last[v] == i:
+                live.remove(v)
+                free.insert(0, reg[v])
+    return ins, reg, peak
+
+
+def asm(variant, ins, reg, dsp):
+    R = lambda v: "%[" + reg[v] + "]"
+    out = []
+
+    def off(kw):
+        t = kw['tap']
+        if variant == 'W1':
+            return f"({t // 3}*%c[rw4]+{(t % 3) * 8}{'+4' if kw.get('plane') else ''})"
+        return f"({t // 3}*%c[rw4]+{(t % 3) * 2}*%c[words]*4+{kw.get('plane', 0)}*%c[words]*4+gn_col*4)"
+
+    for op, d, s, kw in ins:
+        if op == 'ldrdF':
+            out.append(f"ldrd {R(d[0])}, {R(d[1])}, [%[f]], #8")
+        elif op == 'ldrF':
+            out.append(f"ldr {R(d[0])}, [%[f]], #4")
+        elif op == 'ldrdA':
+            out.append(f"ldrd {R(d[0])}, {R(d[1])}, [%[a], #{off(kw)}]")
+        elif op == 'ldrA':
+            out.append(f"ldr {R(d[0])}, [%[a], #{off(kw)}]")
+        elif op in ('and', 'eor', 'orr', 'sub', 'add', 'bic'):
+            out.append(f"{op} {R(d[0])}, {R(s[0])}, {R(s[1])}")
+        elif op in ('andsr', 'addsh'):
+            out.append(f"{op[:3]} {R(d[0])}, {R(s[0])}, {R(s[1])}, {kw['sh'][0]} #{kw['sh'][1]}")
+        elif op == 'movi':
+            out.append(f"mov {R(d[0])}, #0x{kw['imm']:08X}")
+        elif op == 'BYTESUM':
+            sr, z, a = R(d[0]), R(d[1]), R(s[0])
+            if dsp:
+                sumcol = [f"mov {z}, #0", f"usad8 {sr}, {a}, {z}"]
+            else:  # two halfword sums of two bytes each; folded once per channel
+                sumcol = [f"lsr {z}, {a}, #8", f"and {z}, {z}, #0x00FF00FF", f"and {sr}, {a}, #0x00FF00FF", f"add {sr}, {sr}, {z}"]
+            if variant == 'W1':
+                out += sumcol
+            else:
+                out += sumcol + [".if gn_col > 0", f"ldr {z}, %[colsum]", f"add {sr}, {sr}, {z}", ".endif",
+                                 ".if gn_col < %c[words] - 1", f"str {sr}, %[colsum]", ".endif"]
+            if not dsp:
+                out += [".if gn_col == %c[words] - 1" if variant != 'W1' else ".if 1", f"add {sr}, {sr}, {sr}, lsr #16", f"uxth {sr}, {sr}", ".endif"]
+        elif op == 'TAIL':
+            m, ap, zp, old = (R(x) for x in d)
+            sr = R(s[0])
+            out += [f"ldr {m}, [%[f]], #4", f"ldr {ap}, %[apop]", f"rsb {sr}, {ap}, {sr}, lsl #1", f"mul {sr}, {sr}, {m}",
+                    f"ldr {zp}, %[zp]", ".if %c[accumulate]", f"ldr {old}, [{zp}]", f"add {sr}, {sr}, {old}", ".endif",
+                    f"str {sr}, [{zp}], #4", f"str {zp}, %[zp]", f"ldr {old}, %[end]", f"cmp %[f], {old}", "bne.w 1b"]
+        else:
+            raise ValueError(op)
+    if variant == 'W1':
+        return ["1:"] + out
+    # columns: everything up to the byte sum repeats per column; the tail runs after the last
+    cut = next(i for i, l in enumerate(out) if l.startswith("ldr ") and "[%[f]], #4" in l and "%[apop]" in out[i + 1])
+    return ["1:", ".set gn_col, 0", ".rept %c[words]"] + out[:cut] + [".set gn_col, gn_col + 1", ".endr"] + out[cut:]
+
+
+def simulate(variant, ins, reg, words, rng):
+    pc = lambda v: bin(v).count('1')
+    rw = 3 * 2 * words + rng.randrange(0, 5)
+    win = [rng.getrandbits(32) if rng.random() < 0.9 else M for _ in range(2 * rw + 6 * words)]
+    weights = [[rng.getrandbits(32) if rng.random() < 0.9 else M for _ in range(9)] for _ in range(words)]  # [w][t]
+    mult = rng.randrange(-5000, 5000)
+    filt = [x for col in weights for x in col] + [mult & M]
+    apop = S = 0
+    for w in range(words):
+        for t in range(9):
+            o = (t // 3) * rw + (t % 3) * 2 * words + w
+            apop += pc(win[o]) + 2 * pc(win[o + words])
+            S += pc(win[o] & weights[w][t]) + 2 * pc(win[o + words] & weights[w][t])
+    expected = (mult * (2 * S - apop)) & M
+    regs, fp, colsum = {}, 0, 0
+    for col in range(words):
+        for op, d, s, kw in ins:
+            g = [regs[reg[v]] for v in s]
+            if op == 'ldrdF':
+                regs[reg[d[0]]], regs[reg[d[1]]] = filt[fp], filt[fp + 1]; fp += 2; continue
+            if op == 'ldrF':
+                regs[reg[d[0]]] = filt[fp]; fp += 1; continue
+            if op in ('ldrdA', 'ldrA'):
+                t = kw['tap']
+                o = (t // 3) * rw + (t % 3) * 2 * words + col + (words if kw.get('plane') else 0)
+                regs[reg[d[0]]] = win[o]
+                if op == 'ldrdA':
+                    assert words == 1
+                    regs[reg[d[1]]] = win[o + 1]
+                continue
+            if op == 'BYTESUM':
+                colsum += sum((g[0] >> (8 * i)) & 255 for i in range(4))
+                regs[reg[d[0]]] = colsum
+                regs[reg[d[1]]] = 0xDEAD
+                continue
+            if op == 'TAIL':
+                if col < words - 1:
+                    break
+                m = filt[fp]
+                got = (((2 * g[0]) - apop) * (m if m < 2**31 else m - 2**32)) & M
+                assert got == expected, (variant, words, got, expected)
+                return
+            r = {'and': lambda: g[0] & g[1], 'eor': lambda: g[0] ^ g[1], 'orr': lambda: g[0] | g[1],
+                 'bic': lambda: g[0] & ~g[1] & M, 'sub': lambda: (g[0] - g[1]) & M, 'add': lambda: (g[0] + g[1]) & M,
+                 'andsr': lambda: g[0] & (g[1] >> kw['sh'][1]),
+                 'addsh': lambda: (g[0] + (((g[1] << kw['sh'][1]) & M) if kw['sh'][0] == 'lsl' else g[1] >> kw['sh'][1])) & M,
+                 'movi': lambda: kw['imm']}[op]()
+            regs[reg[d[0]]] = r
+    raise AssertionError("no tail")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    bodies = {}
+    rng = random.Random(1)
+    for variant in ('W1', 'WN'):
+        ins, reg, peak = allocate(program(variant))
+        for n in range(2000):
+            simulate(variant, ins, reg, 1 if variant == 'W1' else 2 + n % 4, rng)
+        for dsp in (True, False):
+            bodies[(variant, dsp)] = asm(variant, ins, reg, dsp)
+        count = sum(1 for l in bodies[(variant, True)] if not l.startswith('.') and not l.endswith(':'))
+        print(f"{variant}: {len(ins)} operations, peak {peak} registers, simulation ok, {count} asm lines", file=sys.stderr)
+    text = open(os.path.join(here, 'header_prologue.h.txt')).read()
+    for variant in ('W1', 'WN'):
+        for dsp in (True, False):
+            body = " \\\n".join(f'        "{x}\\n"' for x in bodies[(variant, dsp)])
+            text += f"#{'if' if dsp else 'else'} GN_HAVE_DSP\n" if variant == 'W1' or True else ""
+            text += f"#define GN_CSA3X3B2_THUMB2_{variant}_BODY \\\n{body}\n"
+        text += "#endif\n"
+    text += "#endif /* GN_HAVE_CSA_THUMB2 */\n\n#endif /* GN_BINARY_CSA_THUMB2_H */\n"
+    text = text.replace("#else GN_HAVE_DSP", "#else")
+    with open(sys.argv[1], 'w') as f:
+        f.write(text)
+
+
+if __name__ == '__main__':
+    main()

@@ -48,23 +48,28 @@ public sealed class BinaryConvTermEmitter : TermEmitter
         yield return c.MultiplierTable(term);
     }
 
-    /// <summary>The carry-save kernel's table: each filter row followed by its multiplier (two's
-    /// complement bits), so one pointer walks both (gn_binary_conv_3x3_b2_csa_filters_u32).</summary>
+    /// <summary>The carry-save kernel's table: each filter stored word column by word column
+    /// ([words][taps]) and followed by its multiplier (two's complement bits), so one pointer walks
+    /// both in the order the kernel reads them (gn_binary_conv_3x3_b2_csa_filters_u32).</summary>
     private static CTable FiltersTable(TermContext c, BinaryConvTerm term)
     {
-        int perFilter = term.Weights.Length / c.Layer.OutChannels;
+        int perFilter = term.Weights.Length / c.Layer.OutChannels, words = c.Input.Words, taps = perFilter / words;
         var rows = new uint[c.Layer.OutChannels * (perFilter + 1)];
         for (int o = 0; o < c.Layer.OutChannels; o++)
         {
-            for (int i = 0; i < perFilter; i++)
+            // [taps][words] -> [words][taps]: the kernel walks one word column at a time
+            for (int t = 0; t < taps; t++)
             {
-                rows[o * (perFilter + 1) + i] = term.Weights[o * perFilter + i];
+                for (int w = 0; w < words; w++)
+                {
+                    rows[o * (perFilter + 1) + w * taps + t] = term.Weights[o * perFilter + t * words + w];
+                }
             }
             rows[o * (perFilter + 1) + perFilter] = unchecked((uint)term.Multipliers[o]);
         }
         var g = term.Geometry;
         return CTable.Matrix(c.TableName("filters"), "uint32_t",
-            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: binary conv {g.Kernel}x{g.Kernel}, {c.Layer.OutChannels} filters x ([{g.Kernel * g.Kernel} taps][{c.Input.Words} words] ({c.Input.Channels} input channels; bit 1 = +1), then the multiplier M as two's complement bits)",
+            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: binary conv {g.Kernel}x{g.Kernel}, {c.Layer.OutChannels} filters x ([{c.Input.Words} words][{g.Kernel * g.Kernel} taps] ({c.Input.Channels} input channels; bit 1 = +1), then the multiplier M as two's complement bits)",
             rows, c.Layer.OutChannels, CLiteral.Hex32, "out channel");
     }
 
