@@ -33,6 +33,20 @@
 #include <arm_acle.h>
 #endif
 
+/**
+ * 1 where a 3x3 window is best read in place from the input tensor (rows a tensor row apart):
+ * Thumb-2 loads reach those offsets as immediates. Cortex-M0 (Thumb-1) loads reach only 124
+ * bytes, so there every window is gathered into a compact [3][3][2][words] buffer first.
+ */
+#if defined(__thumb__) && !defined(__thumb2__)
+#define GN_CSA_IN_PLACE 0
+#else
+#define GN_CSA_IN_PLACE 1
+#endif
+
+/** The row stride of the windows the 3x3 kernel reads: the tensor's (in place) or a gathered window's. */
+#define GN_CSA_WINDOW_ROW_WORDS(tensor_row_words, words) (GN_CSA_IN_PLACE ? (tensor_row_words) : 3 * 2 * (words))
+
 /** Largest words per plane these kernels accept (the portable halfword sums stay below 2^16). */
 #define GN_CSA_MAX_WORDS 132
 
