@@ -193,6 +193,75 @@ GN_INLINE int32_t gn_binary_dot_u32(const uint32_t *win, const uint32_t *weights
 }
 
 /**
+ * @brief Bit t set for each tap t = ky * kernel + kx of a kernel x kernel window (top-left tap at
+ *        (iy0, ix0)) that lies inside the in_h x in_w tensor; sign convolutions skip the others.
+ * @param in_h   input height
+ * @param in_w   input width
+ * @param kernel square kernel size, 1 .. 7 (at most 49 taps)
+ * @param iy0    row of the top-left tap, may be negative (zero padding)
+ * @param ix0    column of the top-left tap, may be negative
+ */
+GN_INLINE uint64_t gn_window_tap_mask(int32_t in_h, int32_t in_w, int32_t kernel, int32_t iy0, int32_t ix0)
+{
+    uint64_t mask = 0u;
+    int32_t ky, kx;
+    for (ky = 0; ky < kernel; ky++)
+    {
+        for (kx = 0; kx < kernel; kx++)
+        {
+            int32_t iy = iy0 + ky, ix = ix0 + kx;
+            if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w)
+            {
+                mask |= (uint64_t)1u << (ky * kernel + kx);
+            }
+        }
+    }
+    return mask;
+}
+
+/**
+ * @brief Binary conv accumulator of one output channel on +/-1 activations (a signs tensor):
+ *        acc = sum over in-bounds taps of (channels - 2 * sum popcount(A xor W)). Padding bits are 0 in
+ *        activations and weights, so they never differ and need no mask; out-of-bounds taps are the
+ *        trainer's zero padding and contribute 0.
+ * @param win      gathered window uint32_t [taps][words] (gn_window_gather_u32 with pixel_words = words)
+ * @param weights  one filter, uint32_t [taps][words] (bit 1 = +1)
+ * @param taps     kernel * kernel
+ * @param words    words per pixel
+ * @param tap_mask gn_window_tap_mask() of the same window
+ * @param channels input channels C
+ * @return the +/-1 dot product, |acc| <= taps * channels
+ */
+GN_INLINE int32_t gn_sign_dot_u32(const uint32_t *win, const uint32_t *weights, int32_t taps, int32_t words,
+                                  uint64_t tap_mask, int32_t channels)
+{
+    int32_t sum = 0, t, w;
+    for (t = 0; t < taps; t++)
+    {
+        if (((tap_mask >> t) & 1u) != 0u)
+        {
+            int32_t differ = 0;
+            for (w = 0; w < words; w++)
+            {
+                differ += gn_popcount_u32(win[t * words + w] ^ weights[t * words + w]);
+            }
+            sum += channels - 2 * differ;
+        }
+    }
+    return sum;
+}
+
+/**
+ * @brief Sign (+1 or -1) of channel @p c in one pixel of a signs tensor.
+ * @param pixel uint32_t [words]
+ * @param c     channel
+ */
+GN_INLINE int32_t gn_sign_get_u32(const uint32_t *pixel, int32_t c)
+{
+    return (int32_t)((pixel[c >> 5] >> (c & 31)) & 1u) * 2 - 1;
+}
+
+/**
  * @brief Dot product of uint8 pixels with int8 weights.
  * @param a pixels, 0..255
  * @param w weights, -127..127

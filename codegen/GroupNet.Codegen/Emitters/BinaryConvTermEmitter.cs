@@ -8,12 +8,14 @@ namespace GroupNet.Codegen.Emitters;
 /// gn_binary_csa.h (interior windows read in place, border windows gathered with the same row
 /// stride) and 1x1 without padding reads the pixel in place and counts both planes together;
 /// every other shape, and <see cref="KernelChoice.Reference"/>, the portable reference kernel of
-/// gn_kernels.h (the documentation of the arithmetic).</summary>
+/// gn_kernels.h (the documentation of the arithmetic). On a signs tensor (1-bit +/-1 activations)
+/// each in-bounds tap adds C - 2 * popcount(A xor W) instead (term_binary_conv_signs).</summary>
 public sealed class BinaryConvTermEmitter : TermEmitter
 {
     /// <summary>The template (kernel variant) used for a term of this shape.</summary>
     public static string Variant(ConvGeometry g, TensorSpec input, KernelChoice kernels) =>
-        kernels != KernelChoice.Fast || input.Bits != 2 || input.Words > MaxCsaWords ? "term_binary_conv"
+        input.Kind == TensorKind.Signs ? "term_binary_conv_signs"
+        : kernels != KernelChoice.Fast || input.Bits != 2 || input.Words > MaxCsaWords ? "term_binary_conv"
         : g.Kernel == 3 ? "term_binary_conv_csa3x3b2"
         : g.Kernel == 1 && g.Padding == 0 ? "term_binary_conv_1x1b2"
         : "term_binary_conv";

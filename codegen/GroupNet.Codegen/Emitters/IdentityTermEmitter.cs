@@ -2,7 +2,8 @@ using GroupNet.Deployment.Model;
 
 namespace GroupNet.Codegen.Emitters;
 
-/// <summary>Identity shortcut: the input level of the same pixel and channel.</summary>
+/// <summary>Identity shortcut: the input level of the same pixel and channel (its sign, +/-1, on a
+/// signs tensor).</summary>
 public sealed class IdentityTermEmitter : TermEmitter
 {
     public override IEnumerable<string> Constants(TermContext c)
@@ -17,7 +18,7 @@ public sealed class IdentityTermEmitter : TermEmitter
     }
 
     public override string Code(TermContext c, TemplateSet templates) =>
-        templates.Render("term_identity", new
+        templates.Render(c.Input.Kind == TensorKind.Signs ? "term_identity_signs" : "term_identity", new
         {
             t = c.TermIndex,
             index = c.LayerIndex,

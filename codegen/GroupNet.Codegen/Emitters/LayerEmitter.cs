@@ -45,7 +45,7 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
                     te.Thresholds, layer.OutChannels, CLiteral.Int32, "channel"));
                 epilogue = templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds });
                 outParam = "uint32_t *out";
-                summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", {output.Bits}-bit levels {output.Height}x{output.Width}x{output.Channels}";
+                summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", {(output.Kind == TensorKind.Signs ? "+/-1 signs" : $"{output.Bits}-bit levels")} {output.Height}x{output.Width}x{output.Channels}";
                 break;
             case PooledEpilogue:
                 epilogue = templates.Render("epilogue_pooled", new { index });

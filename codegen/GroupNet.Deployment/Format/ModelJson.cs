@@ -85,6 +85,7 @@ public static class ModelJson
         TensorKind.Image => "image",
         TensorKind.Levels => "levels",
         TensorKind.Pooled => "pooled",
+        TensorKind.Signs => "signs",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -95,7 +96,8 @@ public static class ModelJson
             "image" => TensorKind.Image,
             "levels" => TensorKind.Levels,
             "pooled" => TensorKind.Pooled,
-            var other => throw f.Error("kind", $"'{other}' is not one of image, levels, pooled"),
+            "signs" => TensorKind.Signs,
+            var other => throw f.Error("kind", $"'{other}' is not one of image, levels, signs, pooled"),
         };
         return new TensorSpec(f.Int("id"), f.String("name"), kind, f.Int("height"), f.Int("width"), f.Int("channels"), f.Int("bits"));
     }

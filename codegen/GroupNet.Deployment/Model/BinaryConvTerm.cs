@@ -1,7 +1,7 @@
 namespace GroupNet.Deployment.Model;
 
-/// <summary>Convolution of a levels tensor with +/-1 weights packed uint32[Cout][kh][kw][words]
-/// (bit 1 = +1, padding bits 0).</summary>
+/// <summary>Convolution of a levels or signs tensor with +/-1 weights packed uint32[Cout][kh][kw][words]
+/// (bit 1 = +1, padding bits 0). On levels |acc| &lt;= (2^k-1)*kh*kw*C; on signs (k = 1) |acc| &lt;= kh*kw*C.</summary>
 public sealed record BinaryConvTerm(int Input, ConvGeometry Geometry, EquatableArray<uint> Weights, EquatableArray<int> Multipliers)
     : Term(Input, Multipliers)
 {

@@ -65,7 +65,10 @@ public static class ModelValidator
                     Require(t.Bits == 8, f + ".bits", $"an image has 8 bits, found {t.Bits}");
                     break;
                 case TensorKind.Levels:
-                    Require(t.Bits is 2 or 4 or 8, f + ".bits", $"levels tensors support 2, 4 or 8 bits, found {t.Bits} (1-bit sign activations are not supported by this format version)");
+                    Require(t.Bits is 2 or 4 or 8, f + ".bits", $"levels tensors support 2, 4 or 8 bits, found {t.Bits} (1-bit activations are a 'signs' tensor)");
+                    break;
+                case TensorKind.Signs:
+                    Require(t.Bits == 1, f + ".bits", $"a signs tensor has 1 bit, found {t.Bits}");
                     break;
                 case TensorKind.Pooled:
                     Require(t.Height == 1 && t.Width == 1, f + ".height", "a pooled tensor is 1x1");
@@ -113,7 +116,7 @@ public static class ModelValidator
                     (h, w) = c.OutputSize(input);
                     break;
                 case BinaryConvTerm c:
-                    Require(input.Kind == TensorKind.Levels, tf + ".input", "a binary conv reads a levels tensor");
+                    Require(input.IsPacked, tf + ".input", "a binary conv reads a levels or signs tensor");
                     ValidateGeometry(c.Geometry, input, tf);
                     int words = input.Words;
                     Require(c.Weights.Length == layer.OutChannels * c.Geometry.Kernel * c.Geometry.Kernel * words, tf + ".weights",
@@ -130,7 +133,7 @@ public static class ModelValidator
                     (h, w) = c.OutputSize(input);
                     break;
                 case IdentityTerm:
-                    Require(input.Kind == TensorKind.Levels, tf + ".input", "an identity term reads a levels tensor");
+                    Require(input.IsPacked, tf + ".input", "an identity term reads a levels or signs tensor");
                     Require(input.Channels == layer.OutChannels, tf + ".input", $"identity needs {layer.OutChannels} channels, input has {input.Channels}");
                     (h, w) = term.OutputSize(input);
                     break;
@@ -144,7 +147,7 @@ public static class ModelValidator
         switch (layer.Epilogue)
         {
             case ThresholdEpilogue te:
-                Require(output.Kind == TensorKind.Levels && output.Bits == te.Bits, f + ".epilogue.bits", $"{te.Bits} does not match the output tensor ({output.Kind}, {output.Bits} bits)");
+                Require(output.IsPacked && output.Bits == te.Bits, f + ".epilogue.bits", $"{te.Bits} does not match the output tensor ({output.Kind}, {output.Bits} bits)");
                 Require(output.Height == outH && output.Width == outW, f + ".output", $"output tensor is {output.Height}x{output.Width}, terms give {outH}x{outW}");
                 Require(te.Thresholds.Length == layer.OutChannels * te.ThresholdsPerChannel, f + ".epilogue.thresholds",
                     $"expected {layer.OutChannels * te.ThresholdsPerChannel} values, found {te.Thresholds.Length}");

@@ -22,7 +22,7 @@ public sealed class RandomModelBuilder
     /// <summary>K, the number of binary branches per group (>= 1).</summary>
     public int Branches { get; init; } = 2;
 
-    /// <summary>Bits of every levels tensor: 2 or 4.</summary>
+    /// <summary>Bits of every activation tensor: 1 (signs tensors), 2 or 4 (levels tensors).</summary>
     public int ActivationBits { get; init; } = 2;
 
     /// <summary>Output channels of each group; the stem produces Channels[0].</summary>
@@ -44,10 +44,11 @@ public sealed class RandomModelBuilder
         {
             throw new ArgumentOutOfRangeException(nameof(Branches), Branches, "at least one branch");
         }
-        if (ActivationBits is not (2 or 4))
+        if (ActivationBits is not (1 or 2 or 4))
         {
-            throw new ArgumentOutOfRangeException(nameof(ActivationBits), ActivationBits, "2 or 4");
+            throw new ArgumentOutOfRangeException(nameof(ActivationBits), ActivationBits, "1, 2 or 4");
         }
+        var activations = ActivationBits == 1 ? TensorKind.Signs : TensorKind.Levels;
         if (Channels.Count < 1)
         {
             throw new ArgumentException("at least one group", nameof(Channels));
@@ -67,7 +68,7 @@ public sealed class RandomModelBuilder
         var stemWeights = Enumerable.Range(0, c0 * 9).Select(_ => (sbyte)state.Rng.Next(-127, 128)).ToArray();
         var stemTerm = new PendingTerm(image, c0, 255L * 127 * 9, Math.Sqrt(9 * (255.0 * 255 / 3) * (127.0 * 127 / 3)),
             m => new Int8ConvTerm(image.Id, stemGeom, new EquatableArray<sbyte>(stemWeights), m));
-        var current = state.AddTensor("stem_out", TensorKind.Levels, ImageSize, ImageSize, c0, ActivationBits);
+        var current = state.AddTensor("stem_out", activations, ImageSize, ImageSize, c0, ActivationBits);
         state.AddLayer("stem", current, [stemTerm], pooled: false, pixels: ImageSize * ImageSize);
 
         for (int g = 0; g < Channels.Count; g++)
@@ -83,7 +84,7 @@ public sealed class RandomModelBuilder
             var branches = new List<TensorSpec>();
             for (int k = 0; k < Branches; k++)
             {
-                var branchOut = state.AddTensor($"g{g}_b{k}_out", TensorKind.Levels, outSize, outSize, cout, ActivationBits);
+                var branchOut = state.AddTensor($"g{g}_b{k}_out", activations, outSize, outSize, cout, ActivationBits);
                 state.AddLayer($"g{g}_b{k}", branchOut, [state.BinaryConv(groupIn, cout, conv3)], pooled: false, pixels: outSize * outSize);
                 branches.Add(branchOut);
             }
@@ -102,13 +103,13 @@ public sealed class RandomModelBuilder
             bool last = g == Channels.Count - 1;
             var sumOut = last
                 ? state.AddTensor("pooled", TensorKind.Pooled, 1, 1, cout, 32)
-                : state.AddTensor($"g{g}_out", TensorKind.Levels, outSize, outSize, cout, ActivationBits);
+                : state.AddTensor($"g{g}_out", activations, outSize, outSize, cout, ActivationBits);
             state.AddLayer($"g{g}_sum", sumOut, terms, pooled: last, pixels: outSize * outSize);
             current = sumOut;
         }
 
         var head = state.Head(current, NumClasses);
-        var model = new DeploymentModel(Name, $"random Group-Net v1 model, seed {Seed}, K={Branches}, {ActivationBits}-bit",
+        var model = new DeploymentModel(Name, $"random Group-Net v1 model, seed {Seed}, K={Branches}, {ActivationBits}-bit{(ActivationBits == 1 ? " signs" : "")}",
             new EquatableArray<TensorSpec>(state.Tensors), new EquatableArray<AccumulateLayer>(state.Layers), head, 1.0 / 1024);
         ModelValidator.Validate(model);
         return model;
@@ -149,7 +150,8 @@ public sealed class RandomModelBuilder
                 }
             }
             double maxLevel = (1 << input.Bits) - 1;
-            double meanSquare = maxLevel * (2 * maxLevel + 1) / 6; // uniform levels 0..max
+            // uniform levels 0..max; +/-1 signs have mean square 1
+            double meanSquare = input.Kind == TensorKind.Signs ? 1 : maxLevel * (2 * maxLevel + 1) / 6;
             long bound = (long)maxLevel * taps * input.Channels;
             return new PendingTerm(input, cout, bound, Math.Sqrt(taps * input.Channels * meanSquare),
                 m => new BinaryConvTerm(input.Id, geom, new EquatableArray<uint>(weights), m));
@@ -158,7 +160,8 @@ public sealed class RandomModelBuilder
         public PendingTerm Identity(TensorSpec input, int cout)
         {
             double maxLevel = (1 << input.Bits) - 1;
-            return new PendingTerm(input, cout, (long)maxLevel, maxLevel / 2, m => new IdentityTerm(input.Id, m));
+            double spread = input.Kind == TensorKind.Signs ? 1 : maxLevel / 2;
+            return new PendingTerm(input, cout, (long)maxLevel, spread, m => new IdentityTerm(input.Id, m));
         }
 
         public void AddLayer(string name, TensorSpec output, IReadOnlyList<PendingTerm> pending, bool pooled, int pixels)

@@ -11,4 +11,8 @@ public enum TensorKind
 
     /// <summary>int32 per channel, summed over all pixels of a layer's output.</summary>
     Pooled,
+
+    /// <summary>+/-1 activations (1-bit, XNOR-Net), one plane uint32[H][W][1][ceil(C/32)]: bit 1 = +1,
+    /// bit 0 = -1, padding bits 0.</summary>
+    Signs,
 }

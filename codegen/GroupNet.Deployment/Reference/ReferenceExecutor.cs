@@ -48,7 +48,7 @@ public sealed class ReferenceExecutor
         var levels = new int[cout];
         uint[]? packed = layer.Epilogue is ThresholdEpilogue ? new uint[output.LevelWords] : null;
         int[]? pooled = layer.Epilogue is PooledEpilogue ? new int[cout] : null;
-        int pixelWords = output.Kind == TensorKind.Levels ? output.Bits * output.Words : 0;
+        int pixelWords = output.IsPacked ? output.Bits * output.Words : 0;
 
         for (int y = 0; y < outH; y++)
         {
@@ -122,6 +122,9 @@ public sealed class ReferenceExecutor
                 }
                 break;
             }
+            case BinaryConvTerm c when input.Kind == TensorKind.Signs:
+                SignConv(c, input, (uint[])buffer, y, x, acc);
+                break;
             case BinaryConvTerm c:
             {
                 // Gather the window once (out-of-bounds taps stay 0), count each plane's activation
@@ -179,14 +182,49 @@ public sealed class ReferenceExecutor
                 var levels = (uint[])buffer;
                 int words = input.Words, bits = input.Bits;
                 var pixel = levels.AsSpan((y * input.Width + x) * bits * words, bits * words);
+                bool signs = input.Kind == TensorKind.Signs;
                 for (int o = 0; o < cout; o++)
                 {
-                    acc[o] = BitPacking.UnpackLevel(pixel, bits, words, o);
+                    int level = BitPacking.UnpackLevel(pixel, bits, words, o);
+                    acc[o] = signs ? 2 * level - 1 : level;
                 }
                 break;
             }
             default:
                 throw new InvalidOperationException($"unknown term {term.GetType().Name}");
+        }
+    }
+
+    /// <summary>Binary conv on +/-1 activations: each in-bounds tap contributes
+    /// C - 2 * popcount(A xor W) (padding bits are 0 in both, so they never differ); out-of-bounds taps
+    /// are the trainer's zero padding and contribute 0.</summary>
+    private static void SignConv(BinaryConvTerm c, TensorSpec input, uint[] signs, int y, int x, int[] acc)
+    {
+        var g = c.Geometry;
+        int words = input.Words, taps = g.Kernel * g.Kernel;
+        var weights = c.Weights.AsSpan();
+        for (int o = 0; o < acc.Length; o++)
+        {
+            int sum = 0;
+            for (int ky = 0; ky < g.Kernel; ky++)
+            {
+                int iy = y * g.Stride - g.Padding + ky;
+                if (iy < 0 || iy >= input.Height) continue;
+                for (int kx = 0; kx < g.Kernel; kx++)
+                {
+                    int ix = x * g.Stride - g.Padding + kx;
+                    if (ix < 0 || ix >= input.Width) continue;
+                    var a = signs.AsSpan((iy * input.Width + ix) * words, words);
+                    var wt = weights.Slice((o * taps + ky * g.Kernel + kx) * words, words);
+                    int differ = 0;
+                    for (int w = 0; w < words; w++)
+                    {
+                        differ += IntegerMath.Popcount(a[w] ^ wt[w]);
+                    }
+                    sum += input.Channels - 2 * differ;
+                }
+            }
+            acc[o] = sum;
         }
     }
 

@@ -45,6 +45,8 @@ public sealed class GeneratedCBitExactTests
         { "k3_b2_31_32_33_extreme", 13, 3, 2, [31, 32, 33], [2, 1, 2], true },
         { "k2_b4_16_32_64_extreme", 14, 2, 4, [16, 32, 64], [1, 2, 2], true },
         { "k2_b2_1_63_64_65", 15, 2, 2, [1, 63, 64, 65], [1, 2, 1, 2], false },
+        { "k2_signs_31_1_32_33", 16, 2, 1, [31, 1, 32, 33], [1, 1, 2, 2], false },
+        { "k3_signs_63_64_65_extreme", 17, 3, 1, [63, 64, 65], [2, 1, 2], true },
     };
 
     internal static DeploymentModel Build(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme) =>

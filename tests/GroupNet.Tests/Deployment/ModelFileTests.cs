@@ -18,6 +18,18 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Sign_activation_models_round_trip_and_a_signs_tensor_must_have_one_bit()
+    {
+        var model = new RandomModelBuilder { Seed = 5, Branches = 2, ActivationBits = 1, Channels = [8, 33] }.Build();
+        model.Tensors.Should().Contain(t => t.Kind == TensorKind.Signs);
+        ModelFile.Deserialize(ModelFile.Serialize(model)).Should().Be(model);
+
+        var twoBits = model with { Tensors = new EquatableArray<TensorSpec>(model.Tensors.Select(t => t.Kind == TensorKind.Signs ? t with { Bits = 2 } : t)) };
+        FluentActions.Invoking(() => ModelValidator.Validate(twoBits)).Should().Throw<ModelValidationException>()
+            .WithMessage("tensors[1].bits: a signs tensor has 1 bit*");
+    }
+
+    [Fact]
     public void Save_is_atomic_and_load_reads_it_back()
     {
         var model = Model(2);

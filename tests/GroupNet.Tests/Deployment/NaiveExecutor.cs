@@ -4,7 +4,8 @@ using GroupNet.Deployment.Model;
 namespace GroupNet.Tests.Deployment;
 
 /// <summary>
-/// A deliberately naive executor for the integer program: levels unpacked to ints, weights to +/-1,
+/// A deliberately naive executor for the integer program: levels unpacked to ints, signs to +/-1
+/// (out-of-bounds taps are zero padding, so they add 0), weights to +/-1,
 /// sums in 64 bits, rounding with BigInteger. Shares no code with the reference executor, so the
 /// two can be swept against each other.
 /// </summary>
@@ -53,10 +54,12 @@ public static class NaiveExecutor
             {
                 case ThresholdEpilogue te:
                     int per = te.ThresholdsPerChannel;
+                    bool signs = model.Tensors[layer.Output].Kind == TensorKind.Signs;
                     values[layer.Output] = z.Select((v, i) =>
                     {
                         int o = i % cout;
-                        return Enumerable.Range(0, per).Count(k => v >= te.Thresholds[o * per + k]);
+                        int level = Enumerable.Range(0, per).Count(k => v >= te.Thresholds[o * per + k]);
+                        return signs ? (level == 1 ? 1 : -1) : level;
                     }).ToArray();
                     break;
                 case PooledEpilogue:

@@ -15,6 +15,9 @@ public class ReferenceExecutorTests
         { 3, 3, 2, [65, 32, 33], true },
         { 4, 1, 4, [31, 65, 1], true },
         { 5, 2, 2, [16, 32, 64], true },
+        { 6, 1, 1, [1, 31, 32], false },
+        { 7, 2, 1, [33, 63, 64], true },
+        { 8, 3, 1, [65, 32, 33], false },
     };
 
     [Theory]
