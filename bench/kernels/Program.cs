@@ -142,7 +142,7 @@ internal sealed record BenchOptions(bool Json, bool Reference, string? Results, 
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         }
         HashSet<string>? List(string name) => Value(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        var bits = Value("--bits")?.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray() ?? [2];
+        var bits = Value("--bits")?.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray() ?? [1, 2];
         var results = Value("--results");
         return new BenchOptions(args.Contains("--json"), args.Contains("--reference"), results is null ? null : Path.GetFullPath(results),
             List("--cores"), List("--networks"), bits);

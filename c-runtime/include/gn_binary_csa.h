@@ -44,8 +44,9 @@
 #define GN_CSA_IN_PLACE 1
 #endif
 
-/** The row stride of the windows the 3x3 kernel reads: the tensor's (in place) or a gathered window's. */
-#define GN_CSA_WINDOW_ROW_WORDS(tensor_row_words, words) (GN_CSA_IN_PLACE ? (tensor_row_words) : 3 * 2 * (words))
+/** The row stride of the windows the 3x3 kernels read: the tensor's (in place) or a gathered
+ *  window's (3 pixels of @p pixel_words). */
+#define GN_CSA_WINDOW_ROW_WORDS(tensor_row_words, pixel_words) (GN_CSA_IN_PLACE ? (tensor_row_words) : 3 * (pixel_words))
 
 /** Largest words per plane these kernels accept (the portable halfword sums stay below 2^16). */
 #define GN_CSA_MAX_WORDS 132
@@ -356,6 +357,116 @@ GN_INLINE void gn_binary_conv_1x1_b2_u32(const uint32_t *pixel, const uint32_t *
             acc = gn_byte_sum_add_u32(acc, gn_weighted_bytes_b2_u32(pixel[w] & k[w], pixel[words + w] & k[w]));
         }
         v = mult[o] * (2 * gn_byte_sum_finish_u32(acc) - apop);
+        z[o] = accumulate ? z[o] + v : v;
+    }
+}
+
+/**
+ * @brief Per byte, the weighted count o1 + 2*o2 + 4*o4 + 8*o8 of 4 bit-sliced words: four byte
+ *        counts, each at most 8 * 9 = 72 (the carry-save sum of 9 words).
+ */
+GN_INLINE uint32_t gn_csa_weighted_bytes4_u32(uint32_t o1, uint32_t o2, uint32_t o4, uint32_t o8)
+{
+    uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, a, b;
+    GN_CSA_AFTER(m1, o8);
+    GN_CSA_AFTER(m2, o8);
+#define GN_CSA_NIBBLES(v)                     \
+    do                                        \
+    {                                         \
+        (v) -= ((v) >> 1) & m1;               \
+        (v) = ((v) & m2) + (((v) >> 2) & m2); \
+    } while (0)
+    GN_CSA_NIBBLES(o1);
+    GN_CSA_NIBBLES(o2);
+    GN_CSA_NIBBLES(o4);
+    GN_CSA_NIBBLES(o8);
+#undef GN_CSA_NIBBLES
+    a = o1 + (o2 << 1);             /* nibbles <= 12 */
+    b = o4 + (o8 << 1);             /* nibbles <= 12 */
+    a = (a & m4) + ((a >> 4) & m4); /* bytes <= 24 */
+    b = (b & m4) + ((b >> 4) & m4); /* bytes <= 24 */
+    return a + (b << 2);            /* bytes <= 120 */
+}
+
+/**
+ * @brief One word column w of a 3x3 window of signs: adds sum_t popcount(A_t xor W_t), the number
+ *        of differing signs, to the byte accumulator @p acc. The 9 words are reduced by a
+ *        carry-save tree (5 full and 2 half adders) to 4 bit-sliced words, counted once.
+ * @param win       tap (ky, kx) at win + ky * row_words + kx * words, each tap uint32_t [words]
+ * @param row_words words from one window row to the next (a literal)
+ * @param k         the 9 weight words of column w of one filter
+ * @param words     words per pixel
+ * @param w         column, 0 .. words-1
+ * @param acc       gn_byte_sum_add_u32() accumulator
+ */
+GN_INLINE uint32_t gn_csa_column_3x3_b1_u32(const uint32_t *win, int32_t row_words, const uint32_t *k, int32_t words,
+                                             int32_t w, uint32_t acc)
+{
+    const uint32_t *a = win + w;
+    uint32_t s1a, c2a, s1b, c2b, s1c, c2c, o1, c2d, s2, c4a, o2, c4b, o4, o8;
+#define GN_CSA_D(t) (a[((t) / 3) * row_words + ((t) % 3) * words] ^ k[t])
+    gn_csa_u32(GN_CSA_D(0), GN_CSA_D(1), GN_CSA_D(2), &s1a, &c2a);
+    gn_csa_u32(GN_CSA_D(3), GN_CSA_D(4), GN_CSA_D(5), &s1b, &c2b);
+    gn_csa_u32(GN_CSA_D(6), GN_CSA_D(7), GN_CSA_D(8), &s1c, &c2c);
+#undef GN_CSA_D
+    gn_csa_u32(s1a, s1b, s1c, &o1, &c2d);
+    gn_csa_u32(c2a, c2b, c2c, &s2, &c4a);
+    o2 = s2 ^ c2d;
+    c4b = s2 & c2d;
+    o4 = c4a ^ c4b;
+    o8 = c4a & c4b;
+    return gn_byte_sum_add_u32(acc, gn_csa_weighted_bytes4_u32(o1, o2, o4, o8));
+}
+
+/**
+ * @brief A whole 3x3 binary conv term on a signs tensor (1-bit +/-1 activations) at one output
+ *        pixel: for every output channel o, z[o] (+)= mult_o * acc_o with
+ *        acc_o = sum over in-bounds taps of (C - 2 * popcount(A_t xor W_ot)), the value of
+ *        gn_sign_dot_u32().
+ *
+ * All 9 taps are counted together (out-of-bounds taps gathered as 0, so they count
+ * popcount(W_ot) differences), then corrected: acc_o = n_in * C - 2 * (D_o - sum over
+ * out-of-bounds taps of popcount(W_ot)), with the per-tap weight popcounts precomputed by the
+ * generator.
+ * @param win        the window, rows @p row_words apart, taps @p words apart (read in place or gathered)
+ * @param row_words  words from one window row to the next (a literal)
+ * @param filters    uint32_t [cout][words * 9 + 1]: per word column the 9 taps' weight words
+ *                   (bit 1 = +1), then the multiplier's two's complement bits
+ * @param tap_pops   uint16_t [cout][9]: popcount of each tap's weight words
+ * @param out_taps   bit t set for each tap t outside the input (0 for interior pixels)
+ * @param channels   input channels C
+ * @param words      words per pixel, 1 .. GN_CSA_MAX_WORDS
+ * @param cout       output channels, at least 1
+ * @param z          int32_t [cout] layer accumulators
+ * @param accumulate a literal: 0 to assign z, 1 to add to it
+ */
+GN_INLINE void gn_binary_conv_3x3_b1_csa_filters_u32(const uint32_t *win, int32_t row_words, const uint32_t *filters,
+                                                     const uint16_t *tap_pops, uint32_t out_taps, int32_t channels,
+                                                     int32_t words, int32_t cout, int32_t *z, int accumulate)
+{
+    int32_t n_in = 9, o, w, t;
+    for (t = 0; t < 9; t++)
+    {
+        n_in -= (int32_t)((out_taps >> t) & 1u);
+    }
+    for (o = 0; o < cout; o++)
+    {
+        const uint32_t *f = filters + o * (9 * words + 1);
+        uint32_t acc = 0u;
+        int32_t differ, v;
+        for (w = 0; w < words; w++)
+        {
+            acc = gn_csa_column_3x3_b1_u32(win, row_words, f + 9 * w, words, w, acc);
+        }
+        differ = gn_byte_sum_finish_u32(acc);
+        if (out_taps != 0u)
+        {
+            for (t = 0; t < 9; t++)
+            {
+                differ -= ((out_taps >> t) & 1u) != 0u ? (int32_t)tap_pops[o * 9 + t] : 0;
+            }
+        }
+        v = gn_s32_from_bits_u32(f[9 * words]) * (n_in * channels - 2 * differ);
         z[o] = accumulate ? z[o] + v : v;
     }
 }

@@ -14,7 +14,8 @@ public sealed class BinaryConvTermEmitter : TermEmitter
 {
     /// <summary>The template (kernel variant) used for a term of this shape.</summary>
     public static string Variant(ConvGeometry g, TensorSpec input, KernelChoice kernels) =>
-        input.Kind == TensorKind.Signs ? "term_binary_conv_signs"
+        input.Kind == TensorKind.Signs
+            ? kernels == KernelChoice.Fast && g.Kernel == 3 && input.Words <= MaxCsaWords ? "term_binary_conv_csa3x3b1" : "term_binary_conv_signs"
         : kernels != KernelChoice.Fast || input.Bits != 2 || input.Words > MaxCsaWords ? "term_binary_conv"
         : g.Kernel == 3 ? "term_binary_conv_csa3x3b2"
         : g.Kernel == 1 && g.Padding == 0 ? "term_binary_conv_1x1b2"
@@ -39,9 +40,14 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     {
         var term = (BinaryConvTerm)c.Layer.Terms[c.TermIndex];
         var g = term.Geometry;
-        if (Variant(g, c.Input, c.Kernels) == "term_binary_conv_csa3x3b2")
+        string variant = Variant(g, c.Input, c.Kernels);
+        if (variant is "term_binary_conv_csa3x3b2" or "term_binary_conv_csa3x3b1")
         {
             yield return FiltersTable(c, term);
+            if (variant == "term_binary_conv_csa3x3b1")
+            {
+                yield return TapPopcountTable(c, term);
+            }
             yield break;
         }
         yield return CTable.Matrix(c.TableName("weights"), "uint32_t",
@@ -75,6 +81,27 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             rows, c.Layer.OutChannels, CLiteral.Hex32, "out channel");
     }
 
+    /// <summary>Per filter and tap, the popcount of its weight words: the differences an
+    /// out-of-bounds tap (gathered as 0) adds, subtracted again by the signs kernel.</summary>
+    private static CTable TapPopcountTable(TermContext c, BinaryConvTerm term)
+    {
+        int words = c.Input.Words, taps = term.Geometry.Kernel * term.Geometry.Kernel;
+        var pops = new int[c.Layer.OutChannels * taps];
+        for (int o = 0; o < c.Layer.OutChannels; o++)
+        {
+            for (int t = 0; t < taps; t++)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    pops[o * taps + t] += System.Numerics.BitOperations.PopCount(term.Weights[(o * taps + t) * words + w]);
+                }
+            }
+        }
+        return CTable.Matrix(c.TableName("tap_pops"), "uint16_t",
+            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: popcount of each tap's weight words [{c.Layer.OutChannels}][{taps}]",
+            pops, c.Layer.OutChannels, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture), "out channel");
+    }
+
     public override string Code(TermContext c, TemplateSet templates)
     {
         var g = ((BinaryConvTerm)c.Layer.Terms[c.TermIndex]).Geometry;
@@ -96,6 +123,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             mult = c.TableName("mult"),
             weights = c.TableName("weights"),
             filters = c.TableName("filters"),
+            tapPops = c.TableName("tap_pops"),
         });
     }
 }
