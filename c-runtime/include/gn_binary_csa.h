@@ -449,6 +449,26 @@ GN_INLINE void gn_binary_conv_3x3_b1_csa_filters_u32(const uint32_t *win, int32_
     {
         n_in -= (int32_t)((out_taps >> t) & 1u);
     }
+#if GN_HAVE_CSA_THUMB2
+    if (row_words <= GN_CSA_THUMB2_MAX_ROW_WORDS)
+    {
+        /* z (+)= mult_o * (n_in * C - 2 * D_o), then + mult_o * 2 * (popcounts of the out-of-bounds taps) */
+        GN_CSA3X3B1_THUMB2(win, row_words, filters, words, cout, z, accumulate, n_in * channels);
+        if (out_taps != 0u)
+        {
+            for (o = 0; o < cout; o++)
+            {
+                int32_t corr = 0;
+                for (t = 0; t < 9; t++)
+                {
+                    corr += ((out_taps >> t) & 1u) != 0u ? (int32_t)tap_pops[o * 9 + t] : 0;
+                }
+                z[o] += gn_s32_from_bits_u32(filters[o * (9 * words + 1) + 9 * words]) * 2 * corr;
+            }
+        }
+        return;
+    }
+#endif
     for (o = 0; o < cout; o++)
     {
         const uint32_t *f = filters + o * (9 * words + 1);

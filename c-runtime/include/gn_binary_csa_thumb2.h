@@ -82,6 +82,41 @@
         }                                                                                                      \
     } while (0)
 
+/**
+ * @brief 1-bit (signs) counterpart: for o = 0 .. cout-1: v = mult_o * (@p k - 2 * sum_w sum_t
+ *        popcount(A_tw xor W_otw)); z[o] = v, or z[o] += v with @p accumulate. Taps are @p words
+ *        apart in a window row (one plane); @p k is n_in * C (the caller corrects border pixels).
+ */
+#define GN_CSA3X3B1_THUMB2(win, row_words, filters, words, cout, z, accumulate, k)                               \
+    do                                                                                                         \
+    {                                                                                                          \
+        const uint32_t *gn_f_ = (filters), *gn_end_ = (filters) + (cout) * ((words) * 9 + 1);                  \
+        int32_t *gn_zp_ = (z);                                                                                 \
+        int32_t gn_apop_ = (k);                                                                                \
+        uint32_t gn_colsum_ = 0u;                                                                              \
+        uint32_t t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10;                                                  \
+        if ((words) == 1)                                                                                      \
+        {                                                                                                      \
+            __asm__ volatile(GN_CSA3X3B1_THUMB2_W1_BODY                                                        \
+                             : [f] "+r"(gn_f_), [zp] "+m"(gn_zp_), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), \
+                               [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), \
+                               [t8] "=&r"(t8), [t9] "=&r"(t9), [t10] "=&r"(t10)                                \
+                             : [a] "r"(win), [apop] "m"(gn_apop_), [end] "m"(gn_end_),                         \
+                               [rw4] "i"((row_words) * 4), [accumulate] "i"(accumulate)                        \
+                             : "cc", "memory");                                                                \
+        }                                                                                                      \
+        else                                                                                                   \
+        {                                                                                                      \
+            __asm__ volatile(GN_CSA3X3B1_THUMB2_WN_BODY                                                        \
+                             : [f] "+r"(gn_f_), [zp] "+m"(gn_zp_), [colsum] "+m"(gn_colsum_), [t0] "=&r"(t0),  \
+                               [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5), \
+                               [t6] "=&r"(t6), [t7] "=&r"(t7), [t8] "=&r"(t8), [t9] "=&r"(t9), [t10] "=&r"(t10) \
+                             : [a] "r"(win), [apop] "m"(gn_apop_), [end] "m"(gn_end_),                         \
+                               [rw4] "i"((row_words) * 4), [words] "i"(words), [accumulate] "i"(accumulate)    \
+                             : "cc", "memory");                                                                \
+        }                                                                                                      \
+    } while (0)
+
 #if GN_HAVE_DSP
 #define GN_CSA3X3B2_THUMB2_W1_BODY \
         "1:\n" \
@@ -784,6 +819,448 @@
         "str %[t5], %[zp]\n" \
         "ldr %[t0], %[end]\n" \
         "cmp %[f], %[t0]\n" \
+        "bne.w 1b\n"
+#endif
+#if GN_HAVE_DSP
+#define GN_CSA3X3B1_THUMB2_W1_BODY \
+        "1:\n" \
+        "ldrd %[t0], %[t1], [%[f]], #8\n" \
+        "ldrd %[t2], %[t3], [%[f]], #8\n" \
+        "ldrd %[t4], %[t5], [%[a], #(0*%c[rw4]+0)]\n" \
+        "ldr %[t6], [%[a], #(0*%c[rw4]+8)]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t1], %[t5], %[t1]\n" \
+        "eor %[t2], %[t6], %[t2]\n" \
+        "eor %[t1], %[t0], %[t1]\n" \
+        "bic %[t0], %[t0], %[t1]\n" \
+        "eor %[t1], %[t1], %[t2]\n" \
+        "bic %[t2], %[t2], %[t1]\n" \
+        "orr %[t2], %[t0], %[t2]\n" \
+        "ldrd %[t0], %[t6], [%[f]], #8\n" \
+        "ldrd %[t5], %[t4], [%[a], #(1*%c[rw4]+0)]\n" \
+        "ldr %[t7], [%[a], #(1*%c[rw4]+8)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t6], %[t7], %[t6]\n" \
+        "eor %[t0], %[t3], %[t0]\n" \
+        "bic %[t3], %[t3], %[t0]\n" \
+        "eor %[t0], %[t0], %[t6]\n" \
+        "bic %[t6], %[t6], %[t0]\n" \
+        "orr %[t6], %[t3], %[t6]\n" \
+        "ldrd %[t3], %[t7], [%[f]], #8\n" \
+        "ldr %[t4], [%[f]], #4\n" \
+        "ldrd %[t5], %[t8], [%[a], #(2*%c[rw4]+0)]\n" \
+        "ldr %[t9], [%[a], #(2*%c[rw4]+8)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t7], %[t8], %[t7]\n" \
+        "eor %[t4], %[t9], %[t4]\n" \
+        "eor %[t7], %[t3], %[t7]\n" \
+        "bic %[t3], %[t3], %[t7]\n" \
+        "eor %[t7], %[t7], %[t4]\n" \
+        "bic %[t4], %[t4], %[t7]\n" \
+        "orr %[t4], %[t3], %[t4]\n" \
+        "eor %[t0], %[t1], %[t0]\n" \
+        "bic %[t1], %[t1], %[t0]\n" \
+        "eor %[t0], %[t0], %[t7]\n" \
+        "bic %[t7], %[t7], %[t0]\n" \
+        "orr %[t7], %[t1], %[t7]\n" \
+        "eor %[t6], %[t2], %[t6]\n" \
+        "bic %[t2], %[t2], %[t6]\n" \
+        "eor %[t6], %[t6], %[t4]\n" \
+        "bic %[t4], %[t4], %[t6]\n" \
+        "orr %[t4], %[t2], %[t4]\n" \
+        "eor %[t2], %[t6], %[t7]\n" \
+        "and %[t7], %[t6], %[t7]\n" \
+        "eor %[t6], %[t4], %[t7]\n" \
+        "and %[t7], %[t4], %[t7]\n" \
+        "mov %[t4], #0x55555555\n" \
+        "mov %[t1], #0x33333333\n" \
+        "and %[t3], %[t4], %[t0], lsr #1\n" \
+        "sub %[t3], %[t0], %[t3]\n" \
+        "and %[t0], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t0], %[t3], %[t0]\n" \
+        "and %[t3], %[t4], %[t2], lsr #1\n" \
+        "sub %[t3], %[t2], %[t3]\n" \
+        "and %[t2], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t2], %[t3], %[t2]\n" \
+        "and %[t3], %[t4], %[t6], lsr #1\n" \
+        "sub %[t3], %[t6], %[t3]\n" \
+        "and %[t6], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t6], %[t3], %[t6]\n" \
+        "and %[t4], %[t4], %[t7], lsr #1\n" \
+        "sub %[t4], %[t7], %[t4]\n" \
+        "and %[t7], %[t1], %[t4], lsr #2\n" \
+        "and %[t1], %[t4], %[t1]\n" \
+        "add %[t7], %[t1], %[t7]\n" \
+        "add %[t2], %[t0], %[t2], lsl #1\n" \
+        "add %[t7], %[t6], %[t7], lsl #1\n" \
+        "mov %[t6], #0x0F0F0F0F\n" \
+        "and %[t0], %[t6], %[t2], lsr #4\n" \
+        "and %[t2], %[t2], %[t6]\n" \
+        "add %[t0], %[t2], %[t0]\n" \
+        "and %[t2], %[t6], %[t7], lsr #4\n" \
+        "and %[t6], %[t7], %[t6]\n" \
+        "add %[t2], %[t6], %[t2]\n" \
+        "add %[t2], %[t0], %[t2], lsl #2\n" \
+        "mov %[t6], #0\n" \
+        "usad8 %[t0], %[t2], %[t6]\n" \
+        "ldr %[t6], [%[f]], #4\n" \
+        "ldr %[t2], %[apop]\n" \
+        "sub %[t0], %[t2], %[t0], lsl #1\n" \
+        "mul %[t0], %[t0], %[t6]\n" \
+        "ldr %[t7], %[zp]\n" \
+        ".if %c[accumulate]\n" \
+        "ldr %[t1], [%[t7]]\n" \
+        "add %[t0], %[t0], %[t1]\n" \
+        ".endif\n" \
+        "str %[t0], [%[t7]], #4\n" \
+        "str %[t7], %[zp]\n" \
+        "ldr %[t1], %[end]\n" \
+        "cmp %[f], %[t1]\n" \
+        "bne.w 1b\n"
+#else
+#define GN_CSA3X3B1_THUMB2_W1_BODY \
+        "1:\n" \
+        "ldrd %[t0], %[t1], [%[f]], #8\n" \
+        "ldrd %[t2], %[t3], [%[f]], #8\n" \
+        "ldrd %[t4], %[t5], [%[a], #(0*%c[rw4]+0)]\n" \
+        "ldr %[t6], [%[a], #(0*%c[rw4]+8)]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t1], %[t5], %[t1]\n" \
+        "eor %[t2], %[t6], %[t2]\n" \
+        "eor %[t1], %[t0], %[t1]\n" \
+        "bic %[t0], %[t0], %[t1]\n" \
+        "eor %[t1], %[t1], %[t2]\n" \
+        "bic %[t2], %[t2], %[t1]\n" \
+        "orr %[t2], %[t0], %[t2]\n" \
+        "ldrd %[t0], %[t6], [%[f]], #8\n" \
+        "ldrd %[t5], %[t4], [%[a], #(1*%c[rw4]+0)]\n" \
+        "ldr %[t7], [%[a], #(1*%c[rw4]+8)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t6], %[t7], %[t6]\n" \
+        "eor %[t0], %[t3], %[t0]\n" \
+        "bic %[t3], %[t3], %[t0]\n" \
+        "eor %[t0], %[t0], %[t6]\n" \
+        "bic %[t6], %[t6], %[t0]\n" \
+        "orr %[t6], %[t3], %[t6]\n" \
+        "ldrd %[t3], %[t7], [%[f]], #8\n" \
+        "ldr %[t4], [%[f]], #4\n" \
+        "ldrd %[t5], %[t8], [%[a], #(2*%c[rw4]+0)]\n" \
+        "ldr %[t9], [%[a], #(2*%c[rw4]+8)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t7], %[t8], %[t7]\n" \
+        "eor %[t4], %[t9], %[t4]\n" \
+        "eor %[t7], %[t3], %[t7]\n" \
+        "bic %[t3], %[t3], %[t7]\n" \
+        "eor %[t7], %[t7], %[t4]\n" \
+        "bic %[t4], %[t4], %[t7]\n" \
+        "orr %[t4], %[t3], %[t4]\n" \
+        "eor %[t0], %[t1], %[t0]\n" \
+        "bic %[t1], %[t1], %[t0]\n" \
+        "eor %[t0], %[t0], %[t7]\n" \
+        "bic %[t7], %[t7], %[t0]\n" \
+        "orr %[t7], %[t1], %[t7]\n" \
+        "eor %[t6], %[t2], %[t6]\n" \
+        "bic %[t2], %[t2], %[t6]\n" \
+        "eor %[t6], %[t6], %[t4]\n" \
+        "bic %[t4], %[t4], %[t6]\n" \
+        "orr %[t4], %[t2], %[t4]\n" \
+        "eor %[t2], %[t6], %[t7]\n" \
+        "and %[t7], %[t6], %[t7]\n" \
+        "eor %[t6], %[t4], %[t7]\n" \
+        "and %[t7], %[t4], %[t7]\n" \
+        "mov %[t4], #0x55555555\n" \
+        "mov %[t1], #0x33333333\n" \
+        "and %[t3], %[t4], %[t0], lsr #1\n" \
+        "sub %[t3], %[t0], %[t3]\n" \
+        "and %[t0], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t0], %[t3], %[t0]\n" \
+        "and %[t3], %[t4], %[t2], lsr #1\n" \
+        "sub %[t3], %[t2], %[t3]\n" \
+        "and %[t2], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t2], %[t3], %[t2]\n" \
+        "and %[t3], %[t4], %[t6], lsr #1\n" \
+        "sub %[t3], %[t6], %[t3]\n" \
+        "and %[t6], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t6], %[t3], %[t6]\n" \
+        "and %[t4], %[t4], %[t7], lsr #1\n" \
+        "sub %[t4], %[t7], %[t4]\n" \
+        "and %[t7], %[t1], %[t4], lsr #2\n" \
+        "and %[t1], %[t4], %[t1]\n" \
+        "add %[t7], %[t1], %[t7]\n" \
+        "add %[t2], %[t0], %[t2], lsl #1\n" \
+        "add %[t7], %[t6], %[t7], lsl #1\n" \
+        "mov %[t6], #0x0F0F0F0F\n" \
+        "and %[t0], %[t6], %[t2], lsr #4\n" \
+        "and %[t2], %[t2], %[t6]\n" \
+        "add %[t0], %[t2], %[t0]\n" \
+        "and %[t2], %[t6], %[t7], lsr #4\n" \
+        "and %[t6], %[t7], %[t6]\n" \
+        "add %[t2], %[t6], %[t2]\n" \
+        "add %[t2], %[t0], %[t2], lsl #2\n" \
+        "lsr %[t6], %[t2], #8\n" \
+        "and %[t6], %[t6], #0x00FF00FF\n" \
+        "and %[t0], %[t2], #0x00FF00FF\n" \
+        "add %[t0], %[t0], %[t6]\n" \
+        ".if 1\n" \
+        "add %[t0], %[t0], %[t0], lsr #16\n" \
+        "uxth %[t0], %[t0]\n" \
+        ".endif\n" \
+        "ldr %[t6], [%[f]], #4\n" \
+        "ldr %[t2], %[apop]\n" \
+        "sub %[t0], %[t2], %[t0], lsl #1\n" \
+        "mul %[t0], %[t0], %[t6]\n" \
+        "ldr %[t7], %[zp]\n" \
+        ".if %c[accumulate]\n" \
+        "ldr %[t1], [%[t7]]\n" \
+        "add %[t0], %[t0], %[t1]\n" \
+        ".endif\n" \
+        "str %[t0], [%[t7]], #4\n" \
+        "str %[t7], %[zp]\n" \
+        "ldr %[t1], %[end]\n" \
+        "cmp %[f], %[t1]\n" \
+        "bne.w 1b\n"
+#endif
+#if GN_HAVE_DSP
+#define GN_CSA3X3B1_THUMB2_WN_BODY \
+        "1:\n" \
+        ".set gn_col, 0\n" \
+        ".rept %c[words]\n" \
+        "ldrd %[t0], %[t1], [%[f]], #8\n" \
+        "ldrd %[t2], %[t3], [%[f]], #8\n" \
+        "ldr %[t4], [%[a], #(0*%c[rw4]+0*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t5], [%[a], #(0*%c[rw4]+1*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t6], [%[a], #(0*%c[rw4]+2*%c[words]*4+gn_col*4)]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t1], %[t5], %[t1]\n" \
+        "eor %[t2], %[t6], %[t2]\n" \
+        "eor %[t1], %[t0], %[t1]\n" \
+        "bic %[t0], %[t0], %[t1]\n" \
+        "eor %[t1], %[t1], %[t2]\n" \
+        "bic %[t2], %[t2], %[t1]\n" \
+        "orr %[t2], %[t0], %[t2]\n" \
+        "ldrd %[t0], %[t6], [%[f]], #8\n" \
+        "ldr %[t5], [%[a], #(1*%c[rw4]+0*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t4], [%[a], #(1*%c[rw4]+1*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t7], [%[a], #(1*%c[rw4]+2*%c[words]*4+gn_col*4)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t6], %[t7], %[t6]\n" \
+        "eor %[t0], %[t3], %[t0]\n" \
+        "bic %[t3], %[t3], %[t0]\n" \
+        "eor %[t0], %[t0], %[t6]\n" \
+        "bic %[t6], %[t6], %[t0]\n" \
+        "orr %[t6], %[t3], %[t6]\n" \
+        "ldrd %[t3], %[t7], [%[f]], #8\n" \
+        "ldr %[t4], [%[f]], #4\n" \
+        "ldr %[t5], [%[a], #(2*%c[rw4]+0*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t8], [%[a], #(2*%c[rw4]+1*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t9], [%[a], #(2*%c[rw4]+2*%c[words]*4+gn_col*4)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t7], %[t8], %[t7]\n" \
+        "eor %[t4], %[t9], %[t4]\n" \
+        "eor %[t7], %[t3], %[t7]\n" \
+        "bic %[t3], %[t3], %[t7]\n" \
+        "eor %[t7], %[t7], %[t4]\n" \
+        "bic %[t4], %[t4], %[t7]\n" \
+        "orr %[t4], %[t3], %[t4]\n" \
+        "eor %[t0], %[t1], %[t0]\n" \
+        "bic %[t1], %[t1], %[t0]\n" \
+        "eor %[t0], %[t0], %[t7]\n" \
+        "bic %[t7], %[t7], %[t0]\n" \
+        "orr %[t7], %[t1], %[t7]\n" \
+        "eor %[t6], %[t2], %[t6]\n" \
+        "bic %[t2], %[t2], %[t6]\n" \
+        "eor %[t6], %[t6], %[t4]\n" \
+        "bic %[t4], %[t4], %[t6]\n" \
+        "orr %[t4], %[t2], %[t4]\n" \
+        "eor %[t2], %[t6], %[t7]\n" \
+        "and %[t7], %[t6], %[t7]\n" \
+        "eor %[t6], %[t4], %[t7]\n" \
+        "and %[t7], %[t4], %[t7]\n" \
+        "mov %[t4], #0x55555555\n" \
+        "mov %[t1], #0x33333333\n" \
+        "and %[t3], %[t4], %[t0], lsr #1\n" \
+        "sub %[t3], %[t0], %[t3]\n" \
+        "and %[t0], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t0], %[t3], %[t0]\n" \
+        "and %[t3], %[t4], %[t2], lsr #1\n" \
+        "sub %[t3], %[t2], %[t3]\n" \
+        "and %[t2], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t2], %[t3], %[t2]\n" \
+        "and %[t3], %[t4], %[t6], lsr #1\n" \
+        "sub %[t3], %[t6], %[t3]\n" \
+        "and %[t6], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t6], %[t3], %[t6]\n" \
+        "and %[t4], %[t4], %[t7], lsr #1\n" \
+        "sub %[t4], %[t7], %[t4]\n" \
+        "and %[t7], %[t1], %[t4], lsr #2\n" \
+        "and %[t1], %[t4], %[t1]\n" \
+        "add %[t7], %[t1], %[t7]\n" \
+        "add %[t2], %[t0], %[t2], lsl #1\n" \
+        "add %[t7], %[t6], %[t7], lsl #1\n" \
+        "mov %[t6], #0x0F0F0F0F\n" \
+        "and %[t0], %[t6], %[t2], lsr #4\n" \
+        "and %[t2], %[t2], %[t6]\n" \
+        "add %[t0], %[t2], %[t0]\n" \
+        "and %[t2], %[t6], %[t7], lsr #4\n" \
+        "and %[t6], %[t7], %[t6]\n" \
+        "add %[t2], %[t6], %[t2]\n" \
+        "add %[t2], %[t0], %[t2], lsl #2\n" \
+        "mov %[t6], #0\n" \
+        "usad8 %[t0], %[t2], %[t6]\n" \
+        ".if gn_col > 0\n" \
+        "ldr %[t6], %[colsum]\n" \
+        "add %[t0], %[t0], %[t6]\n" \
+        ".endif\n" \
+        ".if gn_col < %c[words] - 1\n" \
+        "str %[t0], %[colsum]\n" \
+        ".endif\n" \
+        ".set gn_col, gn_col + 1\n" \
+        ".endr\n" \
+        "ldr %[t6], [%[f]], #4\n" \
+        "ldr %[t2], %[apop]\n" \
+        "sub %[t0], %[t2], %[t0], lsl #1\n" \
+        "mul %[t0], %[t0], %[t6]\n" \
+        "ldr %[t7], %[zp]\n" \
+        ".if %c[accumulate]\n" \
+        "ldr %[t1], [%[t7]]\n" \
+        "add %[t0], %[t0], %[t1]\n" \
+        ".endif\n" \
+        "str %[t0], [%[t7]], #4\n" \
+        "str %[t7], %[zp]\n" \
+        "ldr %[t1], %[end]\n" \
+        "cmp %[f], %[t1]\n" \
+        "bne.w 1b\n"
+#else
+#define GN_CSA3X3B1_THUMB2_WN_BODY \
+        "1:\n" \
+        ".set gn_col, 0\n" \
+        ".rept %c[words]\n" \
+        "ldrd %[t0], %[t1], [%[f]], #8\n" \
+        "ldrd %[t2], %[t3], [%[f]], #8\n" \
+        "ldr %[t4], [%[a], #(0*%c[rw4]+0*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t5], [%[a], #(0*%c[rw4]+1*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t6], [%[a], #(0*%c[rw4]+2*%c[words]*4+gn_col*4)]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t1], %[t5], %[t1]\n" \
+        "eor %[t2], %[t6], %[t2]\n" \
+        "eor %[t1], %[t0], %[t1]\n" \
+        "bic %[t0], %[t0], %[t1]\n" \
+        "eor %[t1], %[t1], %[t2]\n" \
+        "bic %[t2], %[t2], %[t1]\n" \
+        "orr %[t2], %[t0], %[t2]\n" \
+        "ldrd %[t0], %[t6], [%[f]], #8\n" \
+        "ldr %[t5], [%[a], #(1*%c[rw4]+0*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t4], [%[a], #(1*%c[rw4]+1*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t7], [%[a], #(1*%c[rw4]+2*%c[words]*4+gn_col*4)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t0], %[t4], %[t0]\n" \
+        "eor %[t6], %[t7], %[t6]\n" \
+        "eor %[t0], %[t3], %[t0]\n" \
+        "bic %[t3], %[t3], %[t0]\n" \
+        "eor %[t0], %[t0], %[t6]\n" \
+        "bic %[t6], %[t6], %[t0]\n" \
+        "orr %[t6], %[t3], %[t6]\n" \
+        "ldrd %[t3], %[t7], [%[f]], #8\n" \
+        "ldr %[t4], [%[f]], #4\n" \
+        "ldr %[t5], [%[a], #(2*%c[rw4]+0*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t8], [%[a], #(2*%c[rw4]+1*%c[words]*4+gn_col*4)]\n" \
+        "ldr %[t9], [%[a], #(2*%c[rw4]+2*%c[words]*4+gn_col*4)]\n" \
+        "eor %[t3], %[t5], %[t3]\n" \
+        "eor %[t7], %[t8], %[t7]\n" \
+        "eor %[t4], %[t9], %[t4]\n" \
+        "eor %[t7], %[t3], %[t7]\n" \
+        "bic %[t3], %[t3], %[t7]\n" \
+        "eor %[t7], %[t7], %[t4]\n" \
+        "bic %[t4], %[t4], %[t7]\n" \
+        "orr %[t4], %[t3], %[t4]\n" \
+        "eor %[t0], %[t1], %[t0]\n" \
+        "bic %[t1], %[t1], %[t0]\n" \
+        "eor %[t0], %[t0], %[t7]\n" \
+        "bic %[t7], %[t7], %[t0]\n" \
+        "orr %[t7], %[t1], %[t7]\n" \
+        "eor %[t6], %[t2], %[t6]\n" \
+        "bic %[t2], %[t2], %[t6]\n" \
+        "eor %[t6], %[t6], %[t4]\n" \
+        "bic %[t4], %[t4], %[t6]\n" \
+        "orr %[t4], %[t2], %[t4]\n" \
+        "eor %[t2], %[t6], %[t7]\n" \
+        "and %[t7], %[t6], %[t7]\n" \
+        "eor %[t6], %[t4], %[t7]\n" \
+        "and %[t7], %[t4], %[t7]\n" \
+        "mov %[t4], #0x55555555\n" \
+        "mov %[t1], #0x33333333\n" \
+        "and %[t3], %[t4], %[t0], lsr #1\n" \
+        "sub %[t3], %[t0], %[t3]\n" \
+        "and %[t0], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t0], %[t3], %[t0]\n" \
+        "and %[t3], %[t4], %[t2], lsr #1\n" \
+        "sub %[t3], %[t2], %[t3]\n" \
+        "and %[t2], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t2], %[t3], %[t2]\n" \
+        "and %[t3], %[t4], %[t6], lsr #1\n" \
+        "sub %[t3], %[t6], %[t3]\n" \
+        "and %[t6], %[t1], %[t3], lsr #2\n" \
+        "and %[t3], %[t3], %[t1]\n" \
+        "add %[t6], %[t3], %[t6]\n" \
+        "and %[t4], %[t4], %[t7], lsr #1\n" \
+        "sub %[t4], %[t7], %[t4]\n" \
+        "and %[t7], %[t1], %[t4], lsr #2\n" \
+        "and %[t1], %[t4], %[t1]\n" \
+        "add %[t7], %[t1], %[t7]\n" \
+        "add %[t2], %[t0], %[t2], lsl #1\n" \
+        "add %[t7], %[t6], %[t7], lsl #1\n" \
+        "mov %[t6], #0x0F0F0F0F\n" \
+        "and %[t0], %[t6], %[t2], lsr #4\n" \
+        "and %[t2], %[t2], %[t6]\n" \
+        "add %[t0], %[t2], %[t0]\n" \
+        "and %[t2], %[t6], %[t7], lsr #4\n" \
+        "and %[t6], %[t7], %[t6]\n" \
+        "add %[t2], %[t6], %[t2]\n" \
+        "add %[t2], %[t0], %[t2], lsl #2\n" \
+        "lsr %[t6], %[t2], #8\n" \
+        "and %[t6], %[t6], #0x00FF00FF\n" \
+        "and %[t0], %[t2], #0x00FF00FF\n" \
+        "add %[t0], %[t0], %[t6]\n" \
+        ".if gn_col > 0\n" \
+        "ldr %[t6], %[colsum]\n" \
+        "add %[t0], %[t0], %[t6]\n" \
+        ".endif\n" \
+        ".if gn_col < %c[words] - 1\n" \
+        "str %[t0], %[colsum]\n" \
+        ".endif\n" \
+        ".if gn_col == %c[words] - 1\n" \
+        "add %[t0], %[t0], %[t0], lsr #16\n" \
+        "uxth %[t0], %[t0]\n" \
+        ".endif\n" \
+        ".set gn_col, gn_col + 1\n" \
+        ".endr\n" \
+        "ldr %[t6], [%[f]], #4\n" \
+        "ldr %[t2], %[apop]\n" \
+        "sub %[t0], %[t2], %[t0], lsl #1\n" \
+        "mul %[t0], %[t0], %[t6]\n" \
+        "ldr %[t7], %[zp]\n" \
+        ".if %c[accumulate]\n" \
+        "ldr %[t1], [%[t7]]\n" \
+        "add %[t0], %[t0], %[t1]\n" \
+        ".endif\n" \
+        "str %[t0], [%[t7]], #4\n" \
+        "str %[t7], %[zp]\n" \
+        "ldr %[t1], %[end]\n" \
+        "cmp %[f], %[t1]\n" \
         "bne.w 1b\n"
 #endif
 #endif /* GN_HAVE_CSA_THUMB2 */

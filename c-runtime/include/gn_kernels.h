@@ -345,6 +345,20 @@ GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds
                                      int32_t words, int32_t cout, uint32_t *pixel)
 {
     int32_t w, c;
+    if (count == 1)
+    {
+        /* 1 bit (signs): one comparison per channel, shifted straight into the word */
+        for (w = 0; w < words; w++)
+        {
+            uint32_t p0 = 0u;
+            for (c = (cout < (w + 1) * 32 ? cout : (w + 1) * 32) - 1; c >= w * 32; c--)
+            {
+                p0 = (p0 << 1) + (uint32_t)(z[c] >= thresholds[c]);
+            }
+            pixel[w] = p0;
+        }
+        return;
+    }
     for (w = 0; w < words; w++)
     {
         uint32_t p0 = 0u, p1 = 0u, p2 = 0u, p3 = 0u;

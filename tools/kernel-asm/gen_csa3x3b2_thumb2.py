@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# Generates c-runtime/include/gn_binary_csa_thumb2.h: the Thumb-2 inline-assembly channel loop of
-# the 3x3 2-bit carry-save kernel (gn_binary_conv_3x3_b2_csa_filters_u32), in two variants:
+# Generates c-runtime/include/gn_binary_csa_thumb2.h: the Thumb-2 inline-assembly channel loops of
+# the 3x3 carry-save kernels, 2-bit (gn_binary_conv_3x3_b2_csa_filters_u32) and 1-bit signs
+# (gn_binary_conv_3x3_b1_csa_filters_u32), each in two variants:
 #   W1: one word per plane (LDRD for the two planes of a tap and for weight pairs),
 #   WN: 2+ words per plane (one tree per word column, columns unrolled with .rept; the byte sums of
 #       the columns are accumulated in a stack slot).
@@ -72,6 +73,50 @@ def program(variant):
     return prog
 
 
+def program_b1(variant):
+    """1-bit (signs): D = sum_t popcount(A_t xor W_t) of one word column; tail v = mult * (K - 2 * D)."""
+    prog = []
+
+    def emit(op, dst, *src, **kw):
+        prog.append((op, dst, src, kw))
+
+    def FA(a, b, c, s, cy):
+        emit('eor', '_x', a, b); emit('bic', '_y', a, '_x'); emit('eor', s, '_x', c); emit('bic', '_z', c, s); emit('orr', cy, '_y', '_z')
+
+    for row in range(3):
+        t = 3 * row
+        w0, w1, w2 = f'w{t}', f'w{t + 1}', f'w{t + 2}'
+        if row == 0:
+            emit('ldrdF', (w0, w1)); emit('ldrdF', (w2, 'w3'))
+        elif row == 1:
+            emit('ldrdF', (w1, w2))
+        else:
+            emit('ldrdF', (w0, w1)); emit('ldrF', (w2,))
+        if variant == 'W1':
+            emit('ldrdA', (f'd{t}', f'd{t + 1}'), tap=t)
+        else:
+            emit('ldrA', (f'd{t}',), tap=t); emit('ldrA', (f'd{t + 1}',), tap=t + 1)
+        emit('ldrA', (f'd{t + 2}',), tap=t + 2)
+        for i in range(3):
+            emit('eor', f'd{t + i}', f'd{t + i}', f'w{t + i}')
+        FA(f'd{t}', f'd{t + 1}', f'd{t + 2}', f's{row}', f'c{row}')
+    FA('s0', 's1', 's2', 'o1', 'c2d'); FA('c0', 'c1', 'c2', 's2x', 'c4a')
+    emit('eor', 'o2', 's2x', 'c2d'); emit('and', 'c4b', 's2x', 'c2d')
+    emit('eor', 'o4', 'c4a', 'c4b'); emit('and', 'o8', 'c4a', 'c4b')
+    emit('movi', 'm1', imm=0x55555555); emit('movi', 'm2', imm=0x33333333)
+    for v in ['o1', 'o2', 'o4', 'o8']:
+        emit('andsr', '_t', 'm1', v, sh=('lsr', 1)); emit('sub', v, v, '_t')
+        emit('andsr', '_t', 'm2', v, sh=('lsr', 2)); emit('and', v, v, 'm2'); emit('add', v, v, '_t')
+    emit('addsh', 'a', 'o1', 'o2', sh=('lsl', 1)); emit('addsh', 'b', 'o4', 'o8', sh=('lsl', 1))
+    emit('movi', 'm4', imm=0x0F0F0F0F)
+    for v in ['a', 'b']:
+        emit('andsr', '_t', 'm4', v, sh=('lsr', 4)); emit('and', v, v, 'm4'); emit('add', v, v, '_t')
+    emit('addsh', 'a', 'a', 'b', sh=('lsl', 2))
+    emit('BYTESUM', ('s', '_z'), 'a', noalias=1)
+    emit('TAIL1', ('_m', '_k', '_zp', '_old'), 's', noalias=1)
+    return prog
+
+
 def allocate(prog):
     ver = {}
     ins = []
@@ -115,12 +160,16 @@ def allocate(prog):
     return ins, reg, peak
 
 
-def asm(variant, ins, reg, dsp):
+def asm(variant, ins, reg, dsp, bits=2):
     R = lambda v: "%[" + reg[v] + "]"
     out = []
 
     def off(kw):
         t = kw['tap']
+        if bits == 1:
+            if variant == 'W1':
+                return f"({t // 3}*%c[rw4]+{(t % 3) * 4})"
+            return f"({t // 3}*%c[rw4]+{t % 3}*%c[words]*4+gn_col*4)"
         if variant == 'W1':
             return f"({t // 3}*%c[rw4]+{(t % 3) * 8}{'+4' if kw.get('plane') else ''})"
         return f"({t // 3}*%c[rw4]+{(t % 3) * 2}*%c[words]*4+{kw.get('plane', 0)}*%c[words]*4+gn_col*4)"
@@ -153,6 +202,12 @@ def asm(variant, ins, reg, dsp):
                                  ".if gn_col < %c[words] - 1", f"str {sr}, %[colsum]", ".endif"]
             if not dsp:
                 out += [".if gn_col == %c[words] - 1" if variant != 'W1' else ".if 1", f"add {sr}, {sr}, {sr}, lsr #16", f"uxth {sr}, {sr}", ".endif"]
+        elif op == 'TAIL1':
+            m, k, zp, old = (R(x) for x in d)
+            sr = R(s[0])
+            out += [f"ldr {m}, [%[f]], #4", f"ldr {k}, %[apop]", f"sub {sr}, {k}, {sr}, lsl #1", f"mul {sr}, {sr}, {m}",
+                    f"ldr {zp}, %[zp]", ".if %c[accumulate]", f"ldr {old}, [{zp}]", f"add {sr}, {sr}, {old}", ".endif",
+                    f"str {sr}, [{zp}], #4", f"str {zp}, %[zp]", f"ldr {old}, %[end]", f"cmp %[f], {old}", "bne.w 1b"]
         elif op == 'TAIL':
             m, ap, zp, old = (R(x) for x in d)
             sr = R(s[0])
@@ -168,20 +223,26 @@ def asm(variant, ins, reg, dsp):
     return ["1:", ".set gn_col, 0", ".rept %c[words]"] + out[:cut] + [".set gn_col, gn_col + 1", ".endr"] + out[cut:]
 
 
-def simulate(variant, ins, reg, words, rng):
+def simulate(variant, ins, reg, words, rng, bits=2):
     pc = lambda v: bin(v).count('1')
-    rw = 3 * 2 * words + rng.randrange(0, 5)
+    rw = 3 * bits * words + rng.randrange(0, 5)
     win = [rng.getrandbits(32) if rng.random() < 0.9 else M for _ in range(2 * rw + 6 * words)]
     weights = [[rng.getrandbits(32) if rng.random() < 0.9 else M for _ in range(9)] for _ in range(words)]  # [w][t]
     mult = rng.randrange(-5000, 5000)
     filt = [x for col in weights for x in col] + [mult & M]
     apop = S = 0
-    for w in range(words):
+    if bits == 1:
+        K = rng.randrange(0, 100000)
+        D = sum(pc(win[(t // 3) * rw + (t % 3) * words + w] ^ weights[w][t]) for w in range(words) for t in range(9))
+        expected = (mult * (K - 2 * D)) & M
+        apop = K
+    for w in range(words if bits == 2 else 0):
         for t in range(9):
             o = (t // 3) * rw + (t % 3) * 2 * words + w
             apop += pc(win[o]) + 2 * pc(win[o + words])
             S += pc(win[o] & weights[w][t]) + 2 * pc(win[o + words] & weights[w][t])
-    expected = (mult * (2 * S - apop)) & M
+    if bits == 2:
+        expected = (mult * (2 * S - apop)) & M
     regs, fp, colsum = {}, 0, 0
     for col in range(words):
         for op, d, s, kw in ins:
@@ -192,22 +253,23 @@ def simulate(variant, ins, reg, words, rng):
                 regs[reg[d[0]]] = filt[fp]; fp += 1; continue
             if op in ('ldrdA', 'ldrA'):
                 t = kw['tap']
-                o = (t // 3) * rw + (t % 3) * 2 * words + col + (words if kw.get('plane') else 0)
+                o = (t // 3) * rw + (t % 3) * bits * words + col + (words if kw.get('plane') else 0)
                 regs[reg[d[0]]] = win[o]
                 if op == 'ldrdA':
                     assert words == 1
-                    regs[reg[d[1]]] = win[o + 1]
+                    regs[reg[d[1]]] = win[o + (1 if bits == 2 else 1)]
                 continue
             if op == 'BYTESUM':
                 colsum += sum((g[0] >> (8 * i)) & 255 for i in range(4))
                 regs[reg[d[0]]] = colsum
                 regs[reg[d[1]]] = 0xDEAD
                 continue
-            if op == 'TAIL':
+            if op in ('TAIL', 'TAIL1'):
                 if col < words - 1:
                     break
                 m = filt[fp]
-                got = (((2 * g[0]) - apop) * (m if m < 2**31 else m - 2**32)) & M
+                value = (2 * g[0]) - apop if op == 'TAIL' else apop - 2 * g[0]
+                got = (value * (m if m < 2**31 else m - 2**32)) & M
                 assert got == expected, (variant, words, got, expected)
                 return
             r = {'and': lambda: g[0] & g[1], 'eor': lambda: g[0] ^ g[1], 'orr': lambda: g[0] | g[1],
@@ -221,25 +283,24 @@ def simulate(variant, ins, reg, words, rng):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    bodies = {}
     rng = random.Random(1)
-    for variant in ('W1', 'WN'):
-        ins, reg, peak = allocate(program(variant))
-        for n in range(2000):
-            simulate(variant, ins, reg, 1 if variant == 'W1' else 2 + n % 4, rng)
-        for dsp in (True, False):
-            bodies[(variant, dsp)] = asm(variant, ins, reg, dsp)
-        count = sum(1 for l in bodies[(variant, True)] if not l.startswith('.') and not l.endswith(':'))
-        print(f"{variant}: {len(ins)} operations, peak {peak} registers, simulation ok, {count} asm lines", file=sys.stderr)
     text = open(os.path.join(here, 'header_prologue.h.txt')).read()
-    for variant in ('W1', 'WN'):
-        for dsp in (True, False):
-            body = " \\\n".join(f'        "{x}\\n"' for x in bodies[(variant, dsp)])
-            text += f"#{'if' if dsp else 'else'} GN_HAVE_DSP\n" if variant == 'W1' or True else ""
-            text += f"#define GN_CSA3X3B2_THUMB2_{variant}_BODY \\\n{body}\n"
-        text += "#endif\n"
+    for bits, build, name in ((2, program, 'GN_CSA3X3B2_THUMB2'), (1, program_b1, 'GN_CSA3X3B1_THUMB2')):
+        bodies = {}
+        for variant in ('W1', 'WN'):
+            ins, reg, peak = allocate(build(variant))
+            for n in range(2000):
+                simulate(variant, ins, reg, 1 if variant == 'W1' else 2 + n % 4, rng, bits)
+            for dsp in (True, False):
+                bodies[(variant, dsp)] = asm(variant, ins, reg, dsp, bits)
+            count = sum(1 for l in bodies[(variant, True)] if not l.startswith('.') and not l.endswith(':'))
+            print(f"{bits}-bit {variant}: {len(ins)} operations, peak {peak} registers, simulation ok, {count} instructions per channel and column (+ tail)", file=sys.stderr)
+        for variant in ('W1', 'WN'):
+            for dsp in (True, False):
+                body = " \\\n".join(f'        "{x}\\n"' for x in bodies[(variant, dsp)])
+                text += ("#if GN_HAVE_DSP\n" if dsp else "#else\n") + f"#define {name}_{variant}_BODY \\\n{body}\n"
+            text += "#endif\n"
     text += "#endif /* GN_HAVE_CSA_THUMB2 */\n\n#endif /* GN_BINARY_CSA_THUMB2_H */\n"
-    text = text.replace("#else GN_HAVE_DSP", "#else")
     with open(sys.argv[1], 'w') as f:
         f.write(text)
 
