@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "gn_binary_csa_b1_thumb2.h"
 #include "gn_binary_csa_thumb2.h"
 #include "gn_config.h"
 
@@ -362,36 +363,36 @@ GN_INLINE void gn_binary_conv_1x1_b2_u32(const uint32_t *pixel, const uint32_t *
 }
 
 /**
- * @brief Per byte, the weighted count o1 + 2*o2 + 4*o4 + 8*o8 of 4 bit-sliced words: four byte
- *        counts, each at most 8 * 9 = 72 (the carry-save sum of 9 words).
+ * @brief Per byte, the weighted count o1 + 2 * (s2 + c2) + 4 * c4 of 4 bit-sliced words: four
+ *        byte counts, each at most 8 * 9 = 72 (the carry-save sum of 9 words). The masks are
+ *        applied before the shifts, so on Thumb-2 they are immediates (no mask registers).
  */
-GN_INLINE uint32_t gn_csa_weighted_bytes4_u32(uint32_t o1, uint32_t o2, uint32_t o4, uint32_t o8)
+GN_INLINE uint32_t gn_csa_weighted_bytes4_u32(uint32_t o1, uint32_t s2, uint32_t c2, uint32_t c4)
 {
-    uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, a, b;
-    GN_CSA_AFTER(m1, o8);
-    GN_CSA_AFTER(m2, o8);
-#define GN_CSA_NIBBLES(v)                     \
-    do                                        \
-    {                                         \
-        (v) -= ((v) >> 1) & m1;               \
-        (v) = ((v) & m2) + (((v) >> 2) & m2); \
+    uint32_t a, b;
+#define GN_CSA_NIBBLES(v)                                        \
+    do                                                           \
+    {                                                            \
+        (v) -= ((v) & 0xAAAAAAAAu) >> 1;                         \
+        (v) = ((v) & 0x33333333u) + (((v) & 0xCCCCCCCCu) >> 2);  \
     } while (0)
     GN_CSA_NIBBLES(o1);
-    GN_CSA_NIBBLES(o2);
-    GN_CSA_NIBBLES(o4);
-    GN_CSA_NIBBLES(o8);
+    GN_CSA_NIBBLES(s2);
+    GN_CSA_NIBBLES(c2);
+    GN_CSA_NIBBLES(c4);
 #undef GN_CSA_NIBBLES
-    a = o1 + (o2 << 1);             /* nibbles <= 12 */
-    b = o4 + (o8 << 1);             /* nibbles <= 12 */
-    a = (a & m4) + ((a >> 4) & m4); /* bytes <= 24 */
-    b = (b & m4) + ((b >> 4) & m4); /* bytes <= 24 */
-    return a + (b << 2);            /* bytes <= 120 */
+    a = o1 + (s2 << 1);                                     /* nibbles <= 12, weight 1 */
+    b = c2 + (c4 << 1);                                     /* nibbles <= 12, weight 2 */
+    a = (a & 0x0F0F0F0Fu) + ((a & 0xF0F0F0F0u) >> 4);       /* bytes <= 24 */
+    b = (b & 0x0F0F0F0Fu) + ((b & 0xF0F0F0F0u) >> 4);       /* bytes <= 24 */
+    return a + (b << 1);                                    /* bytes <= 72 */
 }
 
 /**
  * @brief One word column w of a 3x3 window of signs: adds sum_t popcount(A_t xor W_t), the number
- *        of differing signs, to the byte accumulator @p acc. The 9 words are reduced by a
- *        carry-save tree (5 full and 2 half adders) to 4 bit-sliced words, counted once.
+ *        of differing signs, to the byte accumulator @p acc. The 9 words are reduced by five full
+ *        adders to 4 bit-sliced words of weights 1, 2, 2 and 4 (a half adder more would save no
+ *        count: the two weight-2 words are added as nibble counts instead), counted once.
  * @param win       tap (ky, kx) at win + ky * row_words + kx * words, each tap uint32_t [words]
  * @param row_words words from one window row to the next (a literal)
  * @param k         the 9 weight words of column w of one filter
@@ -403,19 +404,15 @@ GN_INLINE uint32_t gn_csa_column_3x3_b1_u32(const uint32_t *win, int32_t row_wor
                                              int32_t w, uint32_t acc)
 {
     const uint32_t *a = win + w;
-    uint32_t s1a, c2a, s1b, c2b, s1c, c2c, o1, c2d, s2, c4a, o2, c4b, o4, o8;
+    uint32_t s1a, c2a, s1b, c2b, s1c, c2c, o1, c2d, s2, c4;
 #define GN_CSA_D(t) (a[((t) / 3) * row_words + ((t) % 3) * words] ^ k[t])
     gn_csa_u32(GN_CSA_D(0), GN_CSA_D(1), GN_CSA_D(2), &s1a, &c2a);
     gn_csa_u32(GN_CSA_D(3), GN_CSA_D(4), GN_CSA_D(5), &s1b, &c2b);
     gn_csa_u32(GN_CSA_D(6), GN_CSA_D(7), GN_CSA_D(8), &s1c, &c2c);
 #undef GN_CSA_D
     gn_csa_u32(s1a, s1b, s1c, &o1, &c2d);
-    gn_csa_u32(c2a, c2b, c2c, &s2, &c4a);
-    o2 = s2 ^ c2d;
-    c4b = s2 & c2d;
-    o4 = c4a ^ c4b;
-    o8 = c4a & c4b;
-    return gn_byte_sum_add_u32(acc, gn_csa_weighted_bytes4_u32(o1, o2, o4, o8));
+    gn_csa_u32(c2a, c2b, c2c, &s2, &c4);
+    return gn_byte_sum_add_u32(acc, gn_csa_weighted_bytes4_u32(o1, s2, c2d, c4));
 }
 
 /**
@@ -424,70 +421,51 @@ GN_INLINE uint32_t gn_csa_column_3x3_b1_u32(const uint32_t *win, int32_t row_wor
  *        acc_o = sum over in-bounds taps of (C - 2 * popcount(A_t xor W_ot)), the value of
  *        gn_sign_dot_u32().
  *
- * All 9 taps are counted together (out-of-bounds taps gathered as 0, so they count
- * popcount(W_ot) differences), then corrected: acc_o = n_in * C - 2 * (D_o - sum over
- * out-of-bounds taps of popcount(W_ot)), with the per-tap weight popcounts precomputed by the
- * generator.
+ * All 9 taps are counted together into D_o = sum_t popcount(A_t xor W_ot) (out-of-bounds taps
+ * gathered as 0, so each adds popcount(W_ot) differences). With n_in in-bounds taps and P_o the
+ * weight popcount of the out-of-bounds taps, acc_o = n_in * C - 2 * (D_o - P_o), so
+ *
+ *     mult_o * acc_o = bias_o + m2_o * D_o,  bias_o = mult_o * (n_in * C + 2 * P_o),  m2_o = -2 * mult_o
+ *
+ * (two's complement, as the int32 products of the reference). The generator knows every weight,
+ * so it stores m2_o in the filter row and bias_o per border class of the window (interior, top,
+ * bottom, left, right and the four corners): the border correction costs nothing per pixel.
  * @param win        the window, rows @p row_words apart, taps @p words apart (read in place or gathered)
  * @param row_words  words from one window row to the next (a literal)
  * @param filters    uint32_t [cout][words * 9 + 1]: per word column the 9 taps' weight words
- *                   (bit 1 = +1), then the multiplier's two's complement bits
- * @param tap_pops   uint16_t [cout][9]: popcount of each tap's weight words
- * @param out_taps   bit t set for each tap t outside the input (0 for interior pixels)
- * @param channels   input channels C
+ *                   (bit 1 = +1), then m2 = -2 * multiplier as two's complement bits
+ * @param biases     int32_t [cout]: bias_o of this window's border class
  * @param words      words per pixel, 1 .. GN_CSA_MAX_WORDS
  * @param cout       output channels, at least 1
  * @param z          int32_t [cout] layer accumulators
  * @param accumulate a literal: 0 to assign z, 1 to add to it
  */
 GN_INLINE void gn_binary_conv_3x3_b1_csa_filters_u32(const uint32_t *win, int32_t row_words, const uint32_t *filters,
-                                                     const uint16_t *tap_pops, uint32_t out_taps, int32_t channels,
-                                                     int32_t words, int32_t cout, int32_t *z, int accumulate)
+                                                     const int32_t *biases, int32_t words, int32_t cout, int32_t *z,
+                                                     int accumulate)
 {
-    int32_t n_in = 9, o, w, t;
-    for (t = 0; t < 9; t++)
+    int32_t o, w;
+#if GN_HAVE_CSA_B1_THUMB2
+    if (row_words <= GN_CSA_B1_THUMB2_MAX_ROW_WORDS)
     {
-        n_in -= (int32_t)((out_taps >> t) & 1u);
-    }
-#if GN_HAVE_CSA_THUMB2
-    if (row_words <= GN_CSA_THUMB2_MAX_ROW_WORDS)
-    {
-        /* z (+)= mult_o * (n_in * C - 2 * D_o), then + mult_o * 2 * (popcounts of the out-of-bounds taps) */
-        GN_CSA3X3B1_THUMB2(win, row_words, filters, words, cout, z, accumulate, n_in * channels);
-        if (out_taps != 0u)
-        {
-            for (o = 0; o < cout; o++)
-            {
-                int32_t corr = 0;
-                for (t = 0; t < 9; t++)
-                {
-                    corr += ((out_taps >> t) & 1u) != 0u ? (int32_t)tap_pops[o * 9 + t] : 0;
-                }
-                z[o] += gn_s32_from_bits_u32(filters[o * (9 * words + 1) + 9 * words]) * 2 * corr;
-            }
-        }
+        /* one word: four channels per branch; more words: the columns are unrolled already (and
+           GCC, which sizes an asm block by its lines, must not misplace its literal pools) */
+        GN_CSA3X3B1_THUMB2(win, row_words, filters, biases, words, cout, z, accumulate,
+                           words == 1 && cout % 4 == 0 ? 4 : words == 1 && cout % 2 == 0 ? 2 : 1);
         return;
     }
 #endif
     for (o = 0; o < cout; o++)
     {
         const uint32_t *f = filters + o * (9 * words + 1);
-        uint32_t acc = 0u;
-        int32_t differ, v;
+        uint32_t acc = 0u, v;
         for (w = 0; w < words; w++)
         {
             acc = gn_csa_column_3x3_b1_u32(win, row_words, f + 9 * w, words, w, acc);
         }
-        differ = gn_byte_sum_finish_u32(acc);
-        if (out_taps != 0u)
-        {
-            for (t = 0; t < 9; t++)
-            {
-                differ -= ((out_taps >> t) & 1u) != 0u ? (int32_t)tap_pops[o * 9 + t] : 0;
-            }
-        }
-        v = gn_s32_from_bits_u32(f[9 * words]) * (n_in * channels - 2 * differ);
-        z[o] = accumulate ? z[o] + v : v;
+        /* unsigned: the products wrap like the reference's int32 arithmetic, without overflow */
+        v = (uint32_t)biases[o] + f[9 * words] * (uint32_t)gn_byte_sum_finish_u32(acc);
+        z[o] = accumulate ? gn_s32_from_bits_u32((uint32_t)z[o] + v) : gn_s32_from_bits_u32(v);
     }
 }
 

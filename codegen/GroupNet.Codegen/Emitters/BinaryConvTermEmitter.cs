@@ -15,7 +15,9 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     /// <summary>The template (kernel variant) used for a term of this shape.</summary>
     public static string Variant(ConvGeometry g, TensorSpec input, KernelChoice kernels) =>
         input.Kind == TensorKind.Signs
-            ? kernels == KernelChoice.Fast && g.Kernel == 3 && input.Words <= MaxCsaWords ? "term_binary_conv_csa3x3b1" : "term_binary_conv_signs"
+            ? kernels == KernelChoice.Fast && g.Kernel == 3 && g.Padding <= 1 && input.Height >= 2 && input.Width >= 2 && input.Words <= MaxCsaWords
+                ? "term_binary_conv_csa3x3b1"
+                : "term_binary_conv_signs"
         : kernels != KernelChoice.Fast || input.Bits != 2 || input.Words > MaxCsaWords ? "term_binary_conv"
         : g.Kernel == 3 ? "term_binary_conv_csa3x3b2"
         : g.Kernel == 1 && g.Padding == 0 ? "term_binary_conv_1x1b2"
@@ -43,10 +45,11 @@ public sealed class BinaryConvTermEmitter : TermEmitter
         string variant = Variant(g, c.Input, c.Kernels);
         if (variant is "term_binary_conv_csa3x3b2" or "term_binary_conv_csa3x3b1")
         {
-            yield return FiltersTable(c, term);
-            if (variant == "term_binary_conv_csa3x3b1")
+            bool signs = variant == "term_binary_conv_csa3x3b1";
+            yield return FiltersTable(c, term, signs);
+            if (signs)
             {
-                yield return TapPopcountTable(c, term);
+                yield return BorderBiasTable(c, term);
             }
             yield break;
         }
@@ -57,9 +60,10 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     }
 
     /// <summary>The carry-save kernel's table: each filter stored word column by word column
-    /// ([words][taps]) and followed by its multiplier (two's complement bits), so one pointer walks
-    /// both in the order the kernel reads them (gn_binary_conv_3x3_b2_csa_filters_u32).</summary>
-    private static CTable FiltersTable(TermContext c, BinaryConvTerm term)
+    /// ([words][taps]) and followed by its multiplier M (two's complement bits), so one pointer walks
+    /// both in the order the kernel reads them (gn_binary_conv_3x3_b2_csa_filters_u32); for the
+    /// signs kernel followed by m2 = -2 * M instead (gn_binary_conv_3x3_b1_csa_filters_u32).</summary>
+    private static CTable FiltersTable(TermContext c, BinaryConvTerm term, bool signs)
     {
         int perFilter = term.Weights.Length / c.Layer.OutChannels, words = c.Input.Words, taps = perFilter / words;
         var rows = new uint[c.Layer.OutChannels * (perFilter + 1)];
@@ -73,7 +77,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
                     rows[o * (perFilter + 1) + w * taps + t] = term.Weights[o * perFilter + t * words + w];
                 }
             }
-            rows[o * (perFilter + 1) + perFilter] = unchecked((uint)term.Multipliers[o]);
+            rows[o * (perFilter + 1) + perFilter] = unchecked((uint)(signs ? -2 * term.Multipliers[o] : term.Multipliers[o]));
         }
         var g = term.Geometry;
         return CTable.Matrix(c.TableName("filters"), "uint32_t",
@@ -81,25 +85,41 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             rows, c.Layer.OutChannels, CLiteral.Hex32, "out channel");
     }
 
-    /// <summary>Per filter and tap, the popcount of its weight words: the differences an
-    /// out-of-bounds tap (gathered as 0) adds, subtracted again by the signs kernel.</summary>
-    private static CTable TapPopcountTable(TermContext c, BinaryConvTerm term)
+    /// <summary>The signs kernel's per-border-class biases: for class (vy, vx) (0 inside, 1 the
+    /// first window row / column outside the input, 2 the last; index vy * 3 + vx) and filter o,
+    /// bias = M_o * (n_in * C + 2 * P_o) with n_in the in-bounds taps and P_o the popcount of the
+    /// out-of-bounds taps' weight words (gathered as 0, they count as differences), two's
+    /// complement like the reference's int32 products (gn_binary_conv_3x3_b1_csa_filters_u32).</summary>
+    private static CTable BorderBiasTable(TermContext c, BinaryConvTerm term)
     {
-        int words = c.Input.Words, taps = term.Geometry.Kernel * term.Geometry.Kernel;
-        var pops = new int[c.Layer.OutChannels * taps];
-        for (int o = 0; o < c.Layer.OutChannels; o++)
+        int words = c.Input.Words, cout = c.Layer.OutChannels;
+        var biases = new int[9 * cout];
+        for (int cls = 0; cls < 9; cls++)
         {
-            for (int t = 0; t < taps; t++)
+            int vy = cls / 3, vx = cls % 3;
+            for (int o = 0; o < cout; o++)
             {
-                for (int w = 0; w < words; w++)
+                int inBounds = 0, outPop = 0;
+                for (int t = 0; t < 9; t++)
                 {
-                    pops[o * taps + t] += System.Numerics.BitOperations.PopCount(term.Weights[(o * taps + t) * words + w]);
+                    int ky = t / 3, kx = t % 3;
+                    bool outside = (vy == 1 && ky == 0) || (vy == 2 && ky == 2) || (vx == 1 && kx == 0) || (vx == 2 && kx == 2);
+                    if (!outside)
+                    {
+                        inBounds++;
+                        continue;
+                    }
+                    for (int w = 0; w < words; w++)
+                    {
+                        outPop += System.Numerics.BitOperations.PopCount(term.Weights[(o * 9 + t) * words + w]);
+                    }
                 }
+                biases[cls * cout + o] = unchecked(term.Multipliers[o] * (inBounds * c.Input.Channels + 2 * outPop));
             }
         }
-        return CTable.Matrix(c.TableName("tap_pops"), "uint16_t",
-            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: popcount of each tap's weight words [{c.Layer.OutChannels}][{taps}]",
-            pops, c.Layer.OutChannels, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture), "out channel");
+        return CTable.Matrix(c.TableName("biases"), "int32_t",
+            $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\" term {c.TermIndex}: per border class [9] (top/bottom x left/right), per filter [{cout}]: M * (in-bounds taps * C + 2 * popcount of the out-of-bounds taps' weights)",
+            biases, 9, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture), "border class");
     }
 
     public override string Code(TermContext c, TemplateSet templates)
@@ -123,7 +143,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             mult = c.TableName("mult"),
             weights = c.TableName("weights"),
             filters = c.TableName("filters"),
-            tapPops = c.TableName("tap_pops"),
+            biases = c.TableName("biases"),
         });
     }
 }
