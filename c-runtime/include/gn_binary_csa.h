@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "gn_binary_csa_b1_thumb1.h"
 #include "gn_binary_csa_b1_thumb2.h"
 #include "gn_binary_csa_thumb2.h"
 #include "gn_config.h"
@@ -452,6 +453,13 @@ GN_INLINE void gn_binary_conv_3x3_b1_csa_filters_u32(const uint32_t *win, int32_
            GCC, which sizes an asm block by its lines, must not misplace its literal pools) */
         GN_CSA3X3B1_THUMB2(win, row_words, filters, biases, words, cout, z, accumulate,
                            words == 1 && cout % 4 == 0 ? 4 : words == 1 && cout % 2 == 0 ? 2 : 1);
+        return;
+    }
+#endif
+#if GN_HAVE_CSA_B1_THUMB1
+    if (row_words == 3 * words && words <= GN_CSA_B1_THUMB1_MAX_WORDS)
+    {
+        GN_CSA3X3B1_THUMB1(win, filters, biases, words, cout, z, accumulate);
         return;
     }
 #endif
