@@ -447,7 +447,7 @@ GN_INLINE void gn_binary_conv_3x3_b1_csa_filters_u32(const uint32_t *win, int32_
 {
     int32_t o, w;
 #if GN_HAVE_CSA_B1_THUMB2
-    if (row_words <= GN_CSA_B1_THUMB2_MAX_ROW_WORDS)
+    if (row_words <= GN_CSA_B1_THUMB2_MAX_ROW_WORDS && words <= GN_CSA_B1_THUMB2_MAX_WORDS)
     {
         /* one word: four channels per branch; more words: the columns are unrolled already (and
            GCC, which sizes an asm block by its lines, must not misplace its literal pools) */

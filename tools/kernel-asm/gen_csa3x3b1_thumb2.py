@@ -19,6 +19,7 @@ M = 0xFFFFFFFF
 TEMPS_W1 = ['r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'lr']
 TEMPS_WN = ['r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'lr']
 ACC = 'r12'
+MAX_WORDS = 8  # the WN loop's columns (GN_CSA_B1_THUMB2_MAX_WORDS); more words use the C loop
 ORDER = {f'r{i}': i for i in range(13)} | {'lr': 14}
 
 
@@ -255,6 +256,10 @@ PROLOGUE = r'''/**
 /** Largest row stride (words) the W1 loop's LDRD offsets reach (2 * row_words * 4 + 8 <= 1020). */
 #define GN_CSA_B1_THUMB2_MAX_ROW_WORDS 125
 
+/** Largest words per pixel of the WN loop: its columns are unrolled, and GCC, which sizes an asm
+ *  block by its lines to place literal pools, is shown (by empty lines) at most this many. */
+#define GN_CSA_B1_THUMB2_MAX_WORDS MAX_WORDS_VALUE
+
 #if GN_HAVE_CSA_B1_THUMB2
 /**
  * @brief For o = 0 .. cout-1: v = biases[o] + m2_o * sum_w sum_t popcount(A_tw xor W_otw)
@@ -264,7 +269,7 @@ PROLOGUE = r'''/**
  * @param filters    uint32_t [cout][words * 9 + 1]: per word column w the 9 taps' weight words,
  *                   then m2 = -2 * multiplier as two's complement bits
  * @param biases     int32_t [cout]
- * @param words      a compile-time constant, 1 .. GN_CSA_MAX_WORDS
+ * @param words      a compile-time constant, 1 .. GN_CSA_B1_THUMB2_MAX_WORDS
  * @param cout       output channels, a positive multiple of @p unroll
  * @param z          int32_t [cout]
  * @param accumulate a compile-time constant: 0 to assign, 1 to add
@@ -302,7 +307,7 @@ PROLOGUE = r'''/**
 
 def main():
     rng = random.Random(1)
-    text = PROLOGUE
+    text = PROLOGUE.replace("MAX_WORDS_VALUE", str(MAX_WORDS))
     bodies = {}
     for variant in ('W1', 'WN'):
         ins, reg, peak = allocate(program(variant), TEMPS_W1 if variant == 'W1' else TEMPS_WN)
@@ -314,7 +319,10 @@ def main():
         print(f"1-bit {variant}: {len(ins)} operations, peak {peak} registers, simulation ok, {count} instruction lines (DSP)", file=sys.stderr)
     for variant in ('W1', 'WN'):
         for dsp in (True, False):
-            body = " \\\n".join(f'        "{x}\\n"' for x in bodies[(variant, dsp)])
+            lines = bodies[(variant, dsp)]
+            if variant == 'WN':  # GCC sizes an asm block by its lines (literal pools): cover MAX_WORDS columns
+                lines = lines + [""] * max(0, (MAX_WORDS * 96 * 4 + 80) // 4 - len(lines))
+            body = " \\\n".join(f'        "{x}\\n"' for x in lines)
             text += ("#if GN_HAVE_DSP\n" if dsp else "#else\n") + f"#define GN_CSA3X3B1_THUMB2_{variant}_BODY \\\n{body}\n"
         text += "#endif\n"
     text += "#endif /* GN_HAVE_CSA_B1_THUMB2 */\n\n#endif /* GN_BINARY_CSA_B1_THUMB2_H */\n"
