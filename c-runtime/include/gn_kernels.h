@@ -490,7 +490,7 @@ GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds
                 pixel[w] = gn_sign_pack32_u32(z + w * 32, thresholds + w * 32);
                 continue;
             }
-            for (c = (cout < (w + 1) * 32 ? cout : (w + 1) * 32) - 1; c >= w * 32; c--)
+            for (c = cout - 1; c >= w * 32; c--) /* the partial last word */
             {
                 p0 = (p0 << 1) + (uint32_t)(z[c] >= thresholds[c]);
             }
