@@ -1,6 +1,8 @@
 /**
  * @file gn_binary_csa.h
- * @brief Carry-save (Harley-Seal style) binary conv kernels for 3x3 windows of 2-bit activations.
+ * @brief Carry-save (Harley-Seal style) binary conv kernels for 3x3 windows of 2-bit activations
+ *        and of 1-bit signs (gn_binary_conv_3x3_b1_csa_filters_u32(), at the end), and a 1x1
+ *        kernel for 2-bit activations.
  *
  * Same contract and result as gn_binary_dot_u32() / gn_window_popcount_u32() of gn_kernels.h
  * (the portable reference, which stays the documentation of the arithmetic); the generator uses
