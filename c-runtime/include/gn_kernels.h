@@ -58,6 +58,43 @@ GN_INLINE void gn_window_gather_u32(const uint32_t *in, int32_t in_h, int32_t in
 }
 
 /**
+ * @brief gn_window_gather_u32() into a window whose rows are @p row_words apart: tap (ky, kx)
+ *        goes to win + ky * row_words + kx * pixel_words. With row_words = in_w * pixel_words a
+ *        border window gets the same layout as an interior window read in place from the tensor,
+ *        so one kernel instance (with constant offsets) serves both.
+ * @param in          levels tensor uint32_t [in_h][in_w][pixel_words]
+ * @param in_h        input height
+ * @param in_w        input width
+ * @param pixel_words bits * words of one pixel
+ * @param kernel      square kernel size
+ * @param iy0         row of the top-left tap, may be negative (zero padding)
+ * @param ix0         column of the top-left tap, may be negative
+ * @param row_words   words between window rows in @p win, at least kernel * pixel_words
+ * @param win         output, (kernel - 1) * row_words + kernel * pixel_words words; words between
+ *                    taps are not written
+ */
+GN_INLINE void gn_window_gather_rows_u32(const uint32_t *in, int32_t in_h, int32_t in_w, int32_t pixel_words,
+                                         int32_t kernel, int32_t iy0, int32_t ix0, int32_t row_words, uint32_t *win)
+{
+    int32_t ky, kx, i;
+    for (ky = 0; ky < kernel; ky++)
+    {
+        int32_t iy = iy0 + ky;
+        for (kx = 0; kx < kernel; kx++)
+        {
+            int32_t ix = ix0 + kx;
+            uint32_t *dst = win + ky * row_words + kx * pixel_words;
+            int inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
+            const uint32_t *src = inside ? in + (iy * in_w + ix) * pixel_words : in;
+            for (i = 0; i < pixel_words; i++)
+            {
+                dst[i] = inside ? src[i] : 0u;
+            }
+        }
+    }
+}
+
+/**
  * @brief Copies the kernel x kernel window of a uint8 image whose top-left tap is (iy0, ix0)
  *        into @p win, writing 0 for taps outside the image (zero padding contributes 0).
  * @param in       image uint8_t [in_h][in_w][channels]
@@ -225,6 +262,67 @@ GN_INLINE int32_t gn_sign_get_u32(const uint32_t *pixel, int32_t c)
 }
 
 /**
+ * @brief The identity term on a signs tensor at one pixel: z[o] (+)= mult[o] * sign_o for
+ *        o = 0 .. cout-1, sign_o = gn_sign_get_u32(pixel, o).
+ *
+ * On Thumb-2, whole words of 32 channels are written out: the sign bit is shifted into the carry
+ * and selects ADD or SUB of the multiplier (IT CS), 7 instructions per channel instead of about
+ * 11 for the C loop; elsewhere, and for a partial last word, the C loop. (The asm is volatile:
+ * its register outputs are dead, and only its stores to z matter.)
+ * @param pixel      uint32_t [words], the input pixel
+ * @param mult       int32_t [cout] term multipliers
+ * @param cout       channels
+ * @param z          int32_t [cout] layer accumulators
+ * @param accumulate a literal: 0 to assign z, 1 to add to it
+ */
+GN_INLINE void gn_sign_identity_u32(const uint32_t *pixel, const int32_t *mult, int32_t cout, int32_t *z, int accumulate)
+{
+    int32_t o = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__thumb2__) && defined(__OPTIMIZE__)
+    for (; o + 32 <= cout; o += 32)
+    {
+        uint32_t bits = pixel[o >> 5], m, v;
+        int32_t *zp = z + o;
+        const int32_t *mp = mult + o;
+        if (accumulate)
+        {
+            __asm__ volatile(".rept 32\n"
+                    "lsrs %[b], %[b], #1\n"
+                    "ldr %[m], [%[mp]], #4\n"
+                    "ldr %[v], [%[zp]]\n"
+                    "ite cs\n"
+                    "addcs %[v], %[v], %[m]\n"
+                    "subcc %[v], %[v], %[m]\n"
+                    "str %[v], [%[zp]], #4\n"
+                    ".endr\n"
+                    : [b] "+r"(bits), [mp] "+r"(mp), [zp] "+r"(zp), [m] "=&r"(m), [v] "=&r"(v)
+                    :
+                    : "cc", "memory");
+        }
+        else
+        {
+            __asm__ volatile(".rept 32\n"
+                    "lsrs %[b], %[b], #1\n"
+                    "ldr %[m], [%[mp]], #4\n"
+                    "ite cs\n"
+                    "movcs %[v], %[m]\n"
+                    "rsbcc %[v], %[m], #0\n"
+                    "str %[v], [%[zp]], #4\n"
+                    ".endr\n"
+                    : [b] "+r"(bits), [mp] "+r"(mp), [zp] "+r"(zp), [m] "=&r"(m), [v] "=&r"(v)
+                    :
+                    : "cc", "memory");
+        }
+    }
+#endif
+    for (; o < cout; o++)
+    {
+        int32_t v = mult[o] * gn_sign_get_u32(pixel, o);
+        z[o] = accumulate ? z[o] + v : v;
+    }
+}
+
+/**
  * @brief Dot product of uint8 pixels with int8 weights.
  * @param a pixels, 0..255
  * @param w weights, -127..127
@@ -292,6 +390,124 @@ GN_INLINE void gn_level_set_u32(uint32_t *pixel, int32_t bits, int32_t words, in
 }
 
 /**
+ * @brief 32 channels' signs: bit c of the result = (z[c] >= thresholds[c]), c = 0 .. 31.
+ *
+ * On Thumb-2 written out (two channels per LDRD pair, then CMP, IT GE, ORRGE with the channel's
+ * bit as an immediate: 4 instructions per channel instead of about 10 for the C loop, whose
+ * comparison GCC materialises as 0/1 before shifting it in); elsewhere the loop of
+ * gn_threshold_pack_u32().
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__thumb2__) && defined(__OPTIMIZE__)
+GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+{
+    uint32_t p = 0u, z0, z1, t0, t1;
+    __asm__(".set gn_bit, 0\n"
+            ".rept 16\n"
+            "ldrd %[z0], %[z1], [%[z]], #8\n"
+            "ldrd %[t0], %[t1], [%[t]], #8\n"
+            "cmp %[z0], %[t0]\n"
+            "it ge\n"
+            "orrge %[p], %[p], #(1 << gn_bit)\n"
+            "cmp %[z1], %[t1]\n"
+            "it ge\n"
+            "orrge %[p], %[p], #(2 << gn_bit)\n"
+            ".set gn_bit, gn_bit + 2\n"
+            ".endr\n"
+            : [p] "+r"(p), [z] "+r"(z), [t] "+r"(thresholds), [z0] "=&r"(z0), [z1] "=&r"(z1), [t0] "=&r"(t0),
+              [t1] "=&r"(t1)
+            :
+            : "cc", "memory");
+    return p;
+}
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__thumb__) && defined(__OPTIMIZE__)
+/* Thumb-1 (Cortex-M0): the signed comparison becomes an unsigned one on sign-flipped values,
+   whose carry ADCS shifts straight in (6 instructions per channel instead of about 13). The
+   steps are written out, not .rept, so that GCC sizes the block right (literal pools). */
+#define GN_SIGN_PACK_STEP(c)                       \
+    "ldr %[a], [%[z], #" #c "*4]\n"               \
+    "ldr %[b], [%[t], #" #c "*4]\n"               \
+    "eors %[a], %[k]\n"                           \
+    "eors %[b], %[k]\n"                           \
+    "cmp %[a], %[b]\n"                            \
+    "adcs %[p], %[p]\n"
+GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+{
+    uint32_t p, a, b;
+    __asm__(".syntax unified\n"
+            "movs %[p], #0\n"
+            GN_SIGN_PACK_STEP(31) GN_SIGN_PACK_STEP(30) GN_SIGN_PACK_STEP(29) GN_SIGN_PACK_STEP(28)
+            GN_SIGN_PACK_STEP(27) GN_SIGN_PACK_STEP(26) GN_SIGN_PACK_STEP(25) GN_SIGN_PACK_STEP(24)
+            GN_SIGN_PACK_STEP(23) GN_SIGN_PACK_STEP(22) GN_SIGN_PACK_STEP(21) GN_SIGN_PACK_STEP(20)
+            GN_SIGN_PACK_STEP(19) GN_SIGN_PACK_STEP(18) GN_SIGN_PACK_STEP(17) GN_SIGN_PACK_STEP(16)
+            GN_SIGN_PACK_STEP(15) GN_SIGN_PACK_STEP(14) GN_SIGN_PACK_STEP(13) GN_SIGN_PACK_STEP(12)
+            GN_SIGN_PACK_STEP(11) GN_SIGN_PACK_STEP(10) GN_SIGN_PACK_STEP(9) GN_SIGN_PACK_STEP(8)
+            GN_SIGN_PACK_STEP(7) GN_SIGN_PACK_STEP(6) GN_SIGN_PACK_STEP(5) GN_SIGN_PACK_STEP(4)
+            GN_SIGN_PACK_STEP(3) GN_SIGN_PACK_STEP(2) GN_SIGN_PACK_STEP(1) GN_SIGN_PACK_STEP(0)
+            : [p] "=&l"(p), [a] "=&l"(a), [b] "=&l"(b)
+            : [z] "l"(z), [t] "l"(thresholds), [k] "l"(0x80000000u)
+            : "cc", "memory");
+    return p;
+}
+#undef GN_SIGN_PACK_STEP
+#else
+GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+{
+    uint32_t p = 0u;
+    int32_t c;
+    for (c = 31; c >= 0; c--)
+    {
+        p = (p << 1) + (uint32_t)(z[c] >= thresholds[c]);
+    }
+    return p;
+}
+#endif
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__thumb2__) && defined(__OPTIMIZE__)
+/**
+ * @brief 32 channels' 2-bit levels (3 non-decreasing thresholds per channel): bit c of @p *p1 =
+ *        (z[c] >= T2), bit c of @p *p0 = the parity of the three comparisons, c = 0 .. 31
+ *        (gn_threshold_pack_u32() with count = 3). Thumb-2 only: CMP, IT GE and ORRGE/EORGE with
+ *        the channel's bit as an immediate, 13 instructions per channel instead of about 19. The
+ *        steps are written out, not .rept, so that GCC sizes the block right (literal pools).
+ */
+#define GN_LEVEL2_PACK_STEP(c)                                 \
+    "ldr %[a], [%[z], #" #c "*4]\n"                           \
+    "ldrd %[b], %[d], [%[t], #" #c "*12]\n"                   \
+    "cmp %[a], %[d]\n"                                        \
+    "itt ge\n"                                                \
+    "orrge %[p1], %[p1], #(1 << " #c ")\n"                    \
+    "eorge %[p0], %[p0], #(1 << " #c ")\n"                    \
+    "cmp %[a], %[b]\n"                                        \
+    "it ge\n"                                                 \
+    "eorge %[p0], %[p0], #(1 << " #c ")\n"                    \
+    "ldr %[b], [%[t], #" #c "*12+8]\n"                        \
+    "cmp %[a], %[b]\n"                                        \
+    "it ge\n"                                                 \
+    "eorge %[p0], %[p0], #(1 << " #c ")\n"
+GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds, uint32_t *p0, uint32_t *p1)
+{
+    uint32_t q0 = 0u, q1 = 0u, a, b, d;
+    __asm__(GN_LEVEL2_PACK_STEP(0) GN_LEVEL2_PACK_STEP(1) GN_LEVEL2_PACK_STEP(2) GN_LEVEL2_PACK_STEP(3)
+            GN_LEVEL2_PACK_STEP(4) GN_LEVEL2_PACK_STEP(5) GN_LEVEL2_PACK_STEP(6) GN_LEVEL2_PACK_STEP(7)
+            GN_LEVEL2_PACK_STEP(8) GN_LEVEL2_PACK_STEP(9) GN_LEVEL2_PACK_STEP(10) GN_LEVEL2_PACK_STEP(11)
+            GN_LEVEL2_PACK_STEP(12) GN_LEVEL2_PACK_STEP(13) GN_LEVEL2_PACK_STEP(14) GN_LEVEL2_PACK_STEP(15)
+            GN_LEVEL2_PACK_STEP(16) GN_LEVEL2_PACK_STEP(17) GN_LEVEL2_PACK_STEP(18) GN_LEVEL2_PACK_STEP(19)
+            GN_LEVEL2_PACK_STEP(20) GN_LEVEL2_PACK_STEP(21) GN_LEVEL2_PACK_STEP(22) GN_LEVEL2_PACK_STEP(23)
+            GN_LEVEL2_PACK_STEP(24) GN_LEVEL2_PACK_STEP(25) GN_LEVEL2_PACK_STEP(26) GN_LEVEL2_PACK_STEP(27)
+            GN_LEVEL2_PACK_STEP(28) GN_LEVEL2_PACK_STEP(29) GN_LEVEL2_PACK_STEP(30) GN_LEVEL2_PACK_STEP(31)
+            : [p0] "+r"(q0), [p1] "+r"(q1), [a] "=&r"(a), [b] "=&r"(b), [d] "=&r"(d)
+            : [z] "r"(z), [t] "r"(thresholds)
+            : "cc", "memory");
+    *p0 = q0;
+    *p1 = q1;
+}
+#undef GN_LEVEL2_PACK_STEP
+#define GN_HAVE_LEVEL2_PACK32 1
+#else
+#define GN_HAVE_LEVEL2_PACK32 0
+#endif
+
+/**
  * @brief The threshold epilogue of one output pixel: channel c's level
  *        gn_threshold_level_s32(z[c], thresholds + c * count, count), packed into bit-planes. Each
  *        word of each plane is built in a register (channels taken from the top of the word down,
@@ -308,9 +524,37 @@ GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds
                                      int32_t words, int32_t cout, uint32_t *pixel)
 {
     int32_t w, c;
+    if (count == 1)
+    {
+        /* 1 bit (signs): one comparison per channel, shifted straight into the word */
+        for (w = 0; w < words; w++)
+        {
+            uint32_t p0 = 0u;
+            if (cout >= (w + 1) * 32)
+            {
+                pixel[w] = gn_sign_pack32_u32(z + w * 32, thresholds + w * 32);
+                continue;
+            }
+            for (c = cout - 1; c >= w * 32; c--) /* the partial last word */
+            {
+                p0 = (p0 << 1) + (uint32_t)(z[c] >= thresholds[c]);
+            }
+            pixel[w] = p0;
+        }
+        return;
+    }
     for (w = 0; w < words; w++)
     {
         uint32_t p0 = 0u, p1 = 0u, p2 = 0u, p3 = 0u;
+#if GN_HAVE_LEVEL2_PACK32
+        if (count == 3 && cout >= (w + 1) * 32)
+        {
+            gn_level2_pack32_u32(z + w * 32, thresholds + w * 32 * 3, &p0, &p1);
+            pixel[w] = p0;
+            pixel[words + w] = p1;
+            continue;
+        }
+#endif
         c = cout < (w + 1) * 32 ? cout : (w + 1) * 32;
         while (c > w * 32)
         {

@@ -21,6 +21,12 @@ public class FirmwareAgreementTests
         { "mps2-an500", 2, 4, true, "16,32,64", "1,2,2", 40 },
         { "mps2-an505", 2, 2, true, "16,32,64", "1,2,2", 40 },
         { "mps3-an547", 3, 4, true, "16,32,64", "1,2,2", 40 },
+        // 1-bit sign activations: the Thumb-1 loop (M0), the Thumb-2 loop without DSP (M3), with
+        // odd channel counts (no channel unrolling, 2 and 3 words per pixel: M33) and with it (M7)
+        { "microbit", 1, 1, true, "8,32,64", "2,2,2", 24 },
+        { "mps2-an385", 2, 1, true, "16,32,64", "1,2,2", 40 },
+        { "mps2-an500", 2, 1, true, "16,32,64", "1,2,2", 40 },
+        { "mps2-an505", 2, 1, true, "17,33,66", "1,2,2", 40 },
     };
 
     [Theory]

@@ -29,6 +29,7 @@ public sealed class IdentityTermEmitter : TermEmitter
             p_ = c.Prefix,
             arg = c.InputArg,
             op = c.Op,
+            accumulate = c.Op == "=" ? 0 : 1,
             mult = c.TableName("mult"),
         });
 }

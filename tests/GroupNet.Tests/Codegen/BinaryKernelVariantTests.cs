@@ -56,17 +56,35 @@ public sealed class BinaryKernelVariantTests
         c.AppendLine(CultureInfo.InvariantCulture, $"#define WORDS {words}\n#define CASES {cases.Count}");
         c.AppendLine("static const uint32_t wins[CASES][9 * 2 * WORDS] = {" + string.Join(",\n", cases.Select(k => "{" + string.Join(", ", k.Win.Select(Hex)) + "}")) + "};");
         c.AppendLine("static const uint32_t weights[CASES][9 * WORDS] = {" + string.Join(",\n", cases.Select(k => "{" + string.Join(", ", k.Weights.Select(Hex)) + "}")) + "};");
+        // The carry-save kernel also reads windows in place from a tensor (rows ROW_WORDS apart,
+        // other words in between): each case is run both gathered and spread out that way.
         c.AppendLine("""
+            #define ROW_WORDS (5 * 2 * WORDS + 3)
             int main(void)
             {
-                int i;
+                static uint32_t spread[2 * ROW_WORDS + 3 * 2 * WORDS];
+                int i, t, j;
                 for (i = 0; i < CASES; i++)
                 {
                     int32_t apop_ref = gn_window_popcount_u32(wins[i], 9, 2, WORDS);
-                    int32_t apop_csa = gn_window_popcount_3x3_b2_csa_u32(wins[i], WORDS);
+                    int32_t apop_csa = gn_window_popcount_3x3_b2_csa_u32(wins[i], 3 * 2 * WORDS, WORDS);
                     int32_t dot_ref = gn_binary_dot_u32(wins[i], weights[i], 9, 2, WORDS, apop_ref);
-                    int32_t dot_csa = gn_binary_dot_3x3_b2_csa_u32(wins[i], weights[i], WORDS, apop_csa);
-                    printf("%ld %ld %ld %ld\n", (long)apop_ref, (long)apop_csa, (long)dot_ref, (long)dot_csa);
+                    int32_t dot_csa = gn_binary_dot_3x3_b2_csa_u32(wins[i], 3 * 2 * WORDS, weights[i], WORDS, apop_csa);
+                    int32_t z[1];
+                    static const int32_t mult[1] = { 1 };
+                    for (j = 0; j < (int)(sizeof spread / sizeof spread[0]); j++)
+                    {
+                        spread[j] = 0xDEADBEEFu * (uint32_t)(j + 1); /* words between taps must be ignored */
+                    }
+                    for (t = 0; t < 9; t++)
+                    {
+                        for (j = 0; j < 2 * WORDS; j++)
+                        {
+                            spread[(t / 3) * ROW_WORDS + (t % 3) * 2 * WORDS + j] = wins[i][t * 2 * WORDS + j];
+                        }
+                    }
+                    gn_binary_conv_3x3_b2_csa_u32(spread, ROW_WORDS, weights[i], WORDS, 1, mult, z, 0);
+                    printf("%ld %ld %ld %ld %ld\n", (long)apop_ref, (long)apop_csa, (long)dot_ref, (long)dot_csa, (long)z[0]);
                 }
                 return 0;
             }
@@ -98,7 +116,7 @@ public sealed class BinaryKernelVariantTests
                 }
             }
             var got = lines[i].Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-            var expected = new[] { apop, apop, dot, dot };
+            var expected = new[] { apop, apop, dot, dot, dot };
             if (!got.SequenceEqual(expected))
             {
                 mismatches.Add($"case {i}: actual [{string.Join(", ", got)}], expected [{string.Join(", ", expected)}]");
@@ -172,6 +190,88 @@ public sealed class BinaryKernelVariantTests
         Directory.Delete(dir, true);
     }
 
+    /// <summary>gn_binary_conv_1x1_b2_u32 (both planes of a word counted together) equals the
+    /// reference kernel with one tap, and the C# +/-1 dot product, for every output channel.</summary>
+    [Theory]
+    [MemberData(nameof(ChannelCounts))]
+    public void OneByOneTwoBitKernelMatchesReference(int channels)
+    {
+        const int cout = 5;
+        int words = (channels + 31) / 32;
+        var rng = new Random(channels * 17 + 3);
+        uint Tail(int w) => channels % 32 != 0 && w == words - 1 ? (1u << (channels % 32)) - 1 : 0xFFFFFFFFu;
+        var pixels = new List<uint[]>();
+        var filters = new List<uint[]>();
+        for (int n = 0; n < 30; n++)
+        {
+            pixels.Add(Enumerable.Range(0, 2 * words).Select(i => n == 0 ? Tail(i % words) : (uint)rng.NextInt64(0, 1L << 32) & Tail(i % words)).ToArray());
+            filters.Add(Enumerable.Range(0, cout * words).Select(i => n == 0 ? (i < words ? Tail(i % words) : 0u) : (uint)rng.NextInt64(0, 1L << 32) & Tail(i % words)).ToArray());
+        }
+        var c = new StringBuilder();
+        c.AppendLine("#include <stdio.h>\n#include \"gn_kernels.h\"\n#include \"gn_binary_csa.h\"");
+        c.AppendLine(CultureInfo.InvariantCulture, $"#define WORDS {words}\n#define COUT {cout}\n#define CASES {pixels.Count}");
+        c.AppendLine("static const uint32_t pixels[CASES][2 * WORDS] = {" + string.Join(",\n", pixels.Select(p => "{" + string.Join(", ", p.Select(Hex)) + "}")) + "};");
+        c.AppendLine("static const uint32_t filters[CASES][COUT * WORDS] = {" + string.Join(",\n", filters.Select(p => "{" + string.Join(", ", p.Select(Hex)) + "}")) + "};");
+        c.AppendLine("""
+            int main(void)
+            {
+                static const int32_t mult[COUT] = { 1, -3, 7, 1000, -1 };
+                int i, o;
+                for (i = 0; i < CASES; i++)
+                {
+                    int32_t z[COUT], z2[COUT];
+                    int32_t apop = gn_window_popcount_u32(pixels[i], 1, 2, WORDS);
+                    gn_binary_conv_1x1_b2_u32(pixels[i], filters[i], WORDS, COUT, mult, z, 0);
+                    for (o = 0; o < COUT; o++)
+                    {
+                        z2[o] = 5;
+                    }
+                    gn_binary_conv_1x1_b2_u32(pixels[i], filters[i], WORDS, COUT, mult, z2, 1);
+                    for (o = 0; o < COUT; o++)
+                    {
+                        int32_t ref = gn_binary_dot_u32(pixels[i], filters[i] + o * WORDS, 1, 2, WORDS, apop);
+                        printf("%ld %ld %ld\n", (long)(mult[o] * ref), (long)z[o], (long)(z2[o] - 5));
+                    }
+                }
+                return 0;
+            }
+            """);
+        string dir = CCompiler.TempDir($"conv1x1b2-{channels}");
+        File.WriteAllText(Path.Combine(dir, "t.c"), c.ToString());
+        string exe = Path.Combine(dir, "t");
+        CCompiler.MustSucceed("gcc", CCompiler.StrictFlags.Concat(["-O2", "-fsanitize=undefined", "-fno-sanitize-recover=undefined",
+            "-I", Path.Combine(CCompiler.RuntimeDir, "include"), Path.Combine(dir, "t.c"), "-o", exe]), dir);
+        var (code, stdout, stderr) = CCompiler.Run(exe, [], dir);
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(pixels.Count * cout);
+        int[] mults = [1, -3, 7, 1000, -1];
+        var mismatches = new List<string>();
+        for (int i = 0; i < pixels.Count; i++)
+        {
+            for (int o = 0; o < cout; o++)
+            {
+                long dot = 0;
+                for (int b = 0; b < 2; b++)
+                {
+                    for (int w = 0; w < words; w++)
+                    {
+                        uint a = pixels[i][b * words + w];
+                        dot += (long)(2 * IntegerMath.Popcount(a & filters[i][o * words + w]) - IntegerMath.Popcount(a)) << b;
+                    }
+                }
+                long expected = mults[o] * dot;
+                var got = lines[i * cout + o].Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                if (!got.All(g => g == expected))
+                {
+                    mismatches.Add($"case {i} channel {o}: [{string.Join(", ", got)}], expected {expected}");
+                }
+            }
+        }
+        mismatches.Should().BeEmpty(string.Join("; ", mismatches.Take(10)));
+        Directory.Delete(dir, true);
+    }
+
     [Fact]
     public void GeneratorPicksTheCarrySaveKernelOnlyWhereItApplies()
     {
@@ -180,7 +280,9 @@ public sealed class BinaryKernelVariantTests
         BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), two, KernelChoice.Fast).Should().Be("term_binary_conv_csa3x3b2");
         BinaryConvTermEmitter.Variant(new ConvGeometry(3, 2, 1), two, KernelChoice.Fast).Should().Be("term_binary_conv_csa3x3b2");
         BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), two, KernelChoice.Reference).Should().Be("term_binary_conv");
-        BinaryConvTermEmitter.Variant(new ConvGeometry(1, 2, 0), two, KernelChoice.Fast).Should().Be("term_binary_conv");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(1, 2, 0), two, KernelChoice.Fast).Should().Be("term_binary_conv_1x1b2");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(1, 1, 0), two, KernelChoice.Reference).Should().Be("term_binary_conv");
+        BinaryConvTermEmitter.Variant(new ConvGeometry(1, 1, 0), four, KernelChoice.Fast).Should().Be("term_binary_conv");
         BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), four, KernelChoice.Fast).Should().Be("term_binary_conv");
         BinaryConvTermEmitter.Variant(new ConvGeometry(3, 1, 1), two with { Channels = 32 * BinaryConvTermEmitter.MaxCsaWords + 1 }, KernelChoice.Fast)
             .Should().Be("term_binary_conv");
