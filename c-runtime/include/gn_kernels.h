@@ -238,11 +238,11 @@ GN_INLINE void gn_level_set_u32(uint32_t *pixel, int32_t bits, int32_t words, in
 GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds, int32_t count, int32_t bits,
                                      int32_t words, int32_t cout, uint32_t *pixel)
 {
-    int32_t w, c;
+    int32_t w;
     for (w = 0; w < words; w++)
     {
         uint32_t p0 = 0u, p1 = 0u, p2 = 0u, p3 = 0u;
-        c = cout < (w + 1) * 32 ? cout : (w + 1) * 32;
+        int32_t c = cout < (w + 1) * 32 ? cout : (w + 1) * 32;
         while (c > w * 32)
         {
             int32_t level;
