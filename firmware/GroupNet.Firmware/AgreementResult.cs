@@ -9,7 +9,8 @@ namespace GroupNet.Firmware;
 /// <param name="Run">The emulator run (logits, instruction counts, stack).</param>
 /// <param name="ElfPath">The firmware image.</param>
 /// <param name="Layers">Per-layer instruction attribution when requested, else null.</param>
-public sealed record AgreementResult(Board Board, int Images, int IdenticalImages, IReadOnlyList<LogitMismatch> Mismatches, SizeReport Size, QemuRunResult Run, string ElfPath, LayerProfile? Layers = null)
+/// <param name="StackUsage">Worst-case stack of the inference from <c>-fstack-usage</c> (static analysis), when the build produced it.</param>
+public sealed record AgreementResult(Board Board, int Images, int IdenticalImages, IReadOnlyList<LogitMismatch> Mismatches, SizeReport Size, QemuRunResult Run, string ElfPath, LayerProfile? Layers = null, StackUsageReport? StackUsage = null)
 {
     /// <summary>True when every logit of every image is identical.</summary>
     public bool Identical => Mismatches.Count == 0 && IdenticalImages == Images;

@@ -9,6 +9,7 @@ internal static class ExternalTools
     public const string ArmNm = "arm-none-eabi-nm";
     public const string QemuSystemArm = "qemu-system-arm";
     public const string HostCc = "gcc";
+    public const string Renode = "renode";
 
     private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
     {
@@ -18,6 +19,7 @@ internal static class ExternalTools
         [ArmNm] = "binutils-arm-none-eabi",
         [QemuSystemArm] = "qemu-system-arm",
         [HostCc] = "gcc",
+        [Renode] = "renode (no Debian package: the .deb or portable build from https://renode.io)",
     };
 
     /// <summary>Absolute path of <paramref name="tool"/>, or null when it is not on PATH.</summary>

@@ -41,7 +41,7 @@ public sealed class FirmwareAgreement
         var mismatches = LogitMismatch.Compare(run.Logits, expected);
         int identical = Enumerable.Range(0, images.Count).Count(i => i < run.Logits.Length && run.Logits[i].AsSpan().SequenceEqual(expected[i]));
         var layers = run.Profile is null ? null : LayerProfile.Build(model, run.Profile);
-        return new AgreementResult(board, images.Count, identical, mismatches, build.Size, run, build.ElfPath, layers);
+        return new AgreementResult(board, images.Count, identical, mismatches, build.Size, run, build.ElfPath, layers, build.StackUsage);
     }
 
     /// <summary>The configuration named in failure messages: model name, description, file hash prefix and emit options.</summary>

@@ -106,7 +106,12 @@ public sealed class FirmwareBuilder
         }
 
         var sizeResult = ProcessRunner.RunChecked(size, [elf], null, StepTimeout, $"arm-none-eabi-size failed on {elf}");
-        return new FirmwareBuildResult(board, elf, SizeReport.Parse(sizeResult.StandardOutput));
+        var stack = StackUsageReport.FromBuildDirectory(buildDir);
+        if (stack is not null)
+        {
+            File.WriteAllText(Path.Combine(buildDir, StackUsageReport.FileName), stack.Render());
+        }
+        return new FirmwareBuildResult(board, elf, SizeReport.Parse(sizeResult.StandardOutput), stack);
     }
 
     /// <summary>

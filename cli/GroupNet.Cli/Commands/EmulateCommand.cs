@@ -45,6 +45,8 @@ public static class EmulateCommand
                     flash_bytes = result.Size.FlashBytes,
                     ram_bytes = result.Size.RamBytes,
                     stack_bytes = result.Run.StackPeakBytes,
+                    stack_static_bytes = result.StackUsage?.WorstCaseBytes,
+                    stack_static_path = result.StackUsage?.Path.Select(f => new { function = f.Function, frame_bytes = f.FrameBytes }),
                     instructions_per_inference = counts,
                     per_layer = result.Layers is { } layers ? LayersJson(layers) : null,
                 }, Cli.JsonOptions));
@@ -54,6 +56,10 @@ public static class EmulateCommand
                 Console.WriteLine($"firmware: {b.Name} (Cortex-{b.Core}), {result.ElfPath}");
                 Console.WriteLine($"flash: {N(result.Size.FlashBytes)} bytes (text {N(result.Size.Text)} + data {N(result.Size.Data)})");
                 Console.WriteLine($"RAM: {N(result.Size.RamBytes)} bytes static (data {N(result.Size.Data)} + bss {N(result.Size.Bss)}), stack peak {(result.Run.StackPeakBytes is { } s ? N(s) + " bytes" : "not reported")}");
+                if (result.StackUsage is { } stack)
+                {
+                    Console.WriteLine($"stack (-fstack-usage, static): {stack.Summary()}");
+                }
                 if (counts is { Count: > 0 })
                 {
                     Console.WriteLine($"instructions per inference: {N((long)counts.Average())} (min {N(counts.Min())}, max {N(counts.Max())}, exact, over {counts.Count} images)");

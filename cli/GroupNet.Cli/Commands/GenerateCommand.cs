@@ -6,8 +6,10 @@ using GroupNet.Firmware;
 
 namespace GroupNet.Cli.Commands;
 
-/// <summary>`groupnet generate MODEL --board NAME --out DIR`: the model as a C library folder
-/// (CMake target gn_model, one header gn_model.h), written atomically.</summary>
+/// <summary>`groupnet generate MODEL --board NAME --out DIR`: a complete firmware source tree for the
+/// board (<see cref="FirmwareSourceTree"/>: CMake preset, start-up, linker script, runtime, Renode
+/// files), with the model as a C library folder in model/ (CMake target gn_model, one header
+/// gn_model.h), written atomically.</summary>
 public static class GenerateCommand
 {
     public static Command Create()
@@ -17,7 +19,7 @@ public static class GenerateCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "output folder (replaced atomically)", Required = true };
         var images = new Option<FileInfo?>("--images") { Description = "IDX images to embed as test data (gn_test_data.c)" };
         var count = new Option<int>("--count") { Description = "how many test images to embed", DefaultValueFactory = _ => 32 };
-        var command = new Command("generate", "Generate the C source of a model for a board");
+        var command = new Command("generate", "Generate a complete firmware source tree (CMake preset, board, runtime, model library) for a board");
         command.Arguments.Add(model);
         command.Options.Add(board);
         command.Options.Add(output);
@@ -31,9 +33,12 @@ public static class GenerateCommand
                 ? LoadImages(idxFile.FullName, parse.GetValue(count), m.InputBytes)
                 : [];
             string target = parse.GetValue(output)!.FullName;
-            var files = AtomicFolder.Write(target, dir => new ModelEmitter().Emit(m, dir, new EmitOptions(testImages)));
-            Console.WriteLine($"generated {files.Count} files for {b.Name} ({b.Core}) in {target}");
-            Console.WriteLine($"build: cmake -S {Cli.RepositoryRoot()} -B build-{b.Name} -DCMAKE_TOOLCHAIN_FILE=firmware/cmake/arm-none-eabi.cmake -DGN_BOARD={b.Name} -DGN_MODEL_DIR={target}");
+            var files = AtomicFolder.Write(target, dir => new FirmwareSourceTree(Cli.RepositoryRoot()).Write(m, b, dir, new EmitOptions(testImages)));
+            Console.WriteLine($"generated {files.Count} files for {b.Describe()} in {target}");
+            Console.WriteLine($"model library: {Path.Combine(target, FirmwareSourceTree.ModelFolder)} (CMake target gn_model, header gn_model.h)");
+            Console.WriteLine($"build: cd {target} && cmake --preset {b.Name} && cmake --build --preset {b.Name}");
+            Console.WriteLine($"run:   qemu-system-arm -M {b.QemuMachine} -cpu {b.QemuCpu} -nographic -semihosting-config enable=on,target=native -kernel {RenodeScripts.ElfPathInTree(b)}");
+            Console.WriteLine($"renode: renode renode/{b.Name}.resc (test: renode-test renode/{b.Name}.robot)");
             return 0;
         });
         return command;
