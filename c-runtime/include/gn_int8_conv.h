@@ -192,8 +192,9 @@ GN_INLINE void gn_int8_conv_pixel(const uint32_t *win, int32_t words, const int8
  * @brief z[o] (=|+=) mult[o] * sum_i win[i] * weights[o][i] for every output channel (portable C).
  * Same parameters as the DSP version; @p pairs is unused.
  */
+/* pairs stays non-const: one signature with the DSP version, where it is scratch */
 GN_INLINE void gn_int8_conv_pixel(const uint32_t *win, int32_t words, const int8_t *weights, int32_t cout,
-                                  const int32_t *mult, int32_t *z, int32_t add, uint32_t *pairs)
+                                  const int32_t *mult, int32_t *z, int32_t add, uint32_t *pairs) /* NOLINT(readability-non-const-parameter) */
 {
     (void)pairs;
     const uint8_t *a = (const uint8_t *)win;

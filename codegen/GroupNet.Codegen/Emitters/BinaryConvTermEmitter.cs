@@ -144,6 +144,63 @@ public sealed class BinaryConvTermEmitter : TermEmitter
             weights = c.TableName("weights"),
             filters = c.TableName("filters"),
             biases = c.TableName("biases"),
+            interior = InteriorTest(g, c.Input, c.Prefix),
+            vy = BorderClass(g, c.Input.Height, "iy0", c.Prefix + "IN_H"),
+            vx = BorderClass(g, c.Input.Width, "ix0", c.Prefix + "IN_W"),
+            inside = InsideTest(g, c.Input),
         });
     }
+
+    /// <summary>The 3x3 window test "lies wholly inside the input", with only the comparisons that can fail
+    /// for this layer's shape (cppcheck rightly reports a comparison that is always true as dead code).</summary>
+    private static string InteriorTest(ConvGeometry g, TensorSpec input, string prefix)
+    {
+        var (top, bottom) = Borders(g, input.Height);
+        var (left, right) = Borders(g, input.Width);
+        var parts = new List<string>();
+        if (top)
+        {
+            parts.Add("iy0 >= 0");
+        }
+        if (bottom)
+        {
+            parts.Add($"iy0 + {g.Kernel} <= {prefix}IN_H");
+        }
+        if (left)
+        {
+            parts.Add("ix0 >= 0");
+        }
+        if (right)
+        {
+            parts.Add($"ix0 + {g.Kernel} <= {prefix}IN_W");
+        }
+        return string.Concat(parts.Select(p => " && " + p));
+    }
+
+    /// <summary>The signs kernel's border class of a window along one axis (0 inside, 1 before the start,
+    /// 2 past the end), with only the comparisons this layer's shape can make true.</summary>
+    private static string BorderClass(ConvGeometry g, int size, string origin, string sizeConstant)
+    {
+        var (before, after) = Borders(g, size);
+        string past = $"{origin} + {g.Kernel} > {sizeConstant}";
+        return (before, after) switch
+        {
+            (true, true) => $"{origin} < 0 ? 1 : {past} ? 2 : 0",
+            (true, false) => $"{origin} < 0 ? 1 : 0",
+            (false, true) => $"{past} ? 2 : 0",
+            _ => "0",
+        };
+    }
+
+    /// <summary>The signs kernel's "window inside" test on its border classes (only the classes that vary).</summary>
+    private static string InsideTest(ConvGeometry g, TensorSpec input)
+    {
+        var (top, bottom) = Borders(g, input.Height);
+        var (left, right) = Borders(g, input.Width);
+        return (top || bottom ? "vy == 0 && " : "") + (left || right ? "vx == 0 && " : "");
+    }
+
+    /// <summary>Whether some output position's window starts before the input, and whether one ends past it.</summary>
+    private static (bool Before, bool After) Borders(ConvGeometry g, int size) =>
+        (g.Padding > 0, (g.OutputSize(size) - 1) * g.Stride - g.Padding + g.Kernel > size);
 }

@@ -5,7 +5,7 @@ using GroupNet.Deployment.Model;
 namespace GroupNet.Tests.Codegen;
 
 /// <summary>
-/// Generated code (several seeded random models, fast and reference kernels) and the c-runtime are
+/// Generated code (seeded random binary and int8 models, fast and reference kernels) and the c-runtime are
 /// clean C99: no warning with <c>-std=c99 -Wall -Wextra -Werror -pedantic</c> under host gcc, host
 /// clang and arm-none-eabi-gcc for Cortex-M0, M4 and M55; no cppcheck finding; no clang-tidy
 /// finding for the documented check sets below.
@@ -96,7 +96,8 @@ public sealed class CleanCTests : IClassFixture<CleanCTests.GeneratedModels>
         }
     }
 
-    /// <summary>Generated once per class: three seeded models with the fast kernels, one with the reference kernels.</summary>
+    /// <summary>Generated once per class: seeded models with the fast kernels (2- and 4-bit levels, +/-1 signs, int8),
+    /// one with the reference kernels.</summary>
     public sealed class GeneratedModels : IDisposable
     {
         public static string RuntimeInclude => Path.Combine(CCompiler.RuntimeDir, "include");
@@ -111,6 +112,8 @@ public sealed class CleanCTests : IClassFixture<CleanCTests.GeneratedModels>
                 (Build("clean_k3_b4", 202, 3, 4, [5, 33, 65], [1, 2, 2], true), KernelChoice.Fast),
                 (Build("clean_k2_b2", 303, 2, 2, [1, 63, 64, 65], [1, 2, 1, 2], false), KernelChoice.Fast),
                 (Build("clean_ref_k2_b2", 404, 2, 2, [16, 32], [2, 2], false), KernelChoice.Reference),
+                (Build("clean_k2_signs", 505, 2, 1, [31, 32, 64], [1, 2, 2], true), KernelChoice.Fast),
+                (new RandomInt8ModelBuilder { Name = "clean_int8", Seed = 606, Channels = [5, 33] }.Build(), KernelChoice.Fast),
             };
             Dirs = models.Select(m =>
             {
