@@ -189,7 +189,9 @@ public sealed record StackUsageReport(
 
             long total = Depth(root);
             var path = new List<StackFrame>();
-            for (string? f = root; f is not null; f = memo.TryGetValue(f, out var m) ? m.Next : null)
+            var onPath = new HashSet<string>(StringComparer.Ordinal);
+            // A recursive call closes a cycle of Next links: the path ends where it would repeat a function.
+            for (string? f = root; f is not null && onPath.Add(f); f = memo.TryGetValue(f, out var m) ? m.Next : null)
             {
                 path.Add(new StackFrame(f, Frames[f]));
             }
