@@ -37,7 +37,7 @@ public static class ExportInt8Command
             var train = DataOptions.LoadSplit(dataDir, train: true);
             int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
             var deployed = new Int8Exporter().Export(ParentParams.From(model), parse.GetValue(name)!,
-                "int8 network of the full-precision parent (uint8 activations, int8 weights per channel) MNIST", train.ImageBytes(0, n));
+                "int8 network of the full-precision parent (uint8 activations, int8 weights per channel)", train.ImageBytes(0, n));
             string outPath = parse.GetValue(output)!.FullName;
             ModelFile.Save(deployed, outPath);
             Console.WriteLine($"exported {deployed.Name}: {deployed.Layers.Length} int8 layers + 8-bit head, {new FileInfo(outPath).Length:N0} bytes, hash {ModelFile.Hash(deployed)[..16]} -> {outPath}");

@@ -43,7 +43,9 @@ public sealed record MemoryBreakdown(
     /// <summary>Flash of the model alone, without the harness's test images.</summary>
     public long ModelFlashBytes => FlashBytes - TestImageBytes;
 
-    private static readonly Regex LayerWeights = new(@"^gn_l(\d+)_t\d+_weights$", RegexOptions.CultureInvariant);
+    /// <summary>Weight tables; the carry-save kernels' <c>_filters</c> tables hold the packed weights with one
+    /// multiplier word per filter beside them (4 bytes in 9 * words * 4 + 4), counted as weights.</summary>
+    private static readonly Regex LayerWeights = new(@"^gn_l(\d+)_t\d+_(weights|filters)$", RegexOptions.CultureInvariant);
     private static readonly Regex LayerTable = new(@"^gn_l(\d+)_", RegexOptions.CultureInvariant);
     private static readonly Regex LayerFunction = new(@"^gn_layer(\d+)_", RegexOptions.CultureInvariant);
     private static readonly Regex ArenaBuffer = new(@"^gn_(act|pooled)\d+$", RegexOptions.CultureInvariant);
