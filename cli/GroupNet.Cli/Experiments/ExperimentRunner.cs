@@ -98,7 +98,7 @@ public sealed class ExperimentRunner(int threads, TextWriter log)
     {
         var data = Checkpoint.Read(checkpoint);
         var metrics = MetricsFiles.ReadMetrics(checkpoint);
-        if (ModelCheckpoint.ModelConfigOf(data, checkpoint) != model || metrics.Count != data.Epoch || data.Epoch >= trainer.Options.Epochs)
+        if (ModelCheckpoint.ModelConfigOf(data, checkpoint) != model || metrics.Count != data.Epoch || data.Epoch > trainer.Options.Epochs)
         {
             return null;
         }

@@ -64,13 +64,14 @@ public class ExporterTests(ITestOutputHelper output)
         double agreement = 1.0 - (double)mismatches.Count / test.Count;
         output.WriteLine($"{config.Describe()}: float accuracy {floatAccuracy:P1}, integer accuracy {intAccuracy:P1}, arg-max agreement {agreement:P1} ({test.Count - mismatches.Count}/{test.Count})");
         string firstMismatches = string.Join("; ", mismatches.Take(5).Select(i => $"image {i}: integer {intPredictions[i]}, float {floatPredictions[i]}"));
-        // 1-bit activations: the float model scales each sample's signs by its own beta_n = mean |v|, the integer
-        // program by one calibrated constant (docs/integer-arithmetic.md), so arg-maxes near a tie can differ more
-        // (measured here: 84.5 % agreement, 1.5 points of accuracy). StructureExportTests shows the fold itself is exact
-        // once the float model uses the same constant.
+        // 1-bit activations: after ReestimateBatchNorm the float model scales every sample's signs by the same per-layer
+        // constant beta as the integer program (SignActivationQuantizer.EstimatedScale); agreement here rose from 84.5 %
+        // (per-sample scales) to 87.0 %. What remains are the deployment's other approximations (int8 stem weights, the
+        // 8-bit classifier input): with one bit, every activation they push across zero flips a whole +/-1, so this heavily
+        // noised, barely trained model keeps a looser bound. StructureExportTests shows the fold itself is exact.
         bool sign = bits == 1;
-        agreement.Should().BeGreaterThanOrEqualTo(sign ? 0.8 : 0.95, $"{mismatches.Count} of {test.Count} arg-maxes differ, first: {firstMismatches}");
-        intAccuracy.Should().BeApproximately(floatAccuracy, sign ? 0.05 : 0.03);
+        agreement.Should().BeGreaterThanOrEqualTo(sign ? 0.85 : 0.95, $"{mismatches.Count} of {test.Count} arg-maxes differ, first: {firstMismatches}");
+        intAccuracy.Should().BeApproximately(floatAccuracy, sign ? 0.04 : 0.03);
     }
 
     private static void Trainer_ReestimateBatchNorm(GroupNetModel model, ImageDataset train) =>

@@ -146,4 +146,64 @@ public class SignActivationQuantizerTests
         model.NamedParameters().Where(p => p.Value.Grad is null).Select(p => p.Key).Should().BeEmpty();
         model.Parameters().Sum(p => p.Grad!.Sum(MathF.Abs)).Should().BeGreaterThan(0f);
     }
+
+    [Fact]
+    public void Eval_mode_uses_the_estimated_scale_for_every_sample_and_training_keeps_per_sample_scales()
+    {
+        var x = Values();
+        var q = new SignActivationQuantizer(Context) { EstimatedScale = 0.75f };
+        q.Eval();
+        var y = q.Forward(new Tensor((float[])x.Clone(), 2, 37));
+        y.Data.Take(74).Select(MathF.Abs).Should().OnlyContain(v => v == 0.75f, "eval mode with an estimated scale uses it for both samples");
+        q.Train();
+        var t = q.Forward(new Tensor((float[])x.Clone(), 2, 37));
+        MathF.Abs(t.Data[37]).Should().BeApproximately(3f * MathF.Abs(t.Data[0]), 1e-5f, "training mode keeps each sample's own mean |x|");
+        new SignActivationQuantizer(Context) { EstimatedScale = 0f }.Eval().Forward(new Tensor((float[])x.Clone(), 2, 37))
+            .Data[37].Should().NotBe(0.75f, "an unset (0) scale falls back to the per-sample scale");
+        var act = () => q.EstimatedScale = float.NaN;
+        act.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Reestimation_sets_each_sign_quantiser_to_its_mean_per_sample_scale_in_forward_order()
+    {
+        var ctx = new TrainingContext(seed: 5, threads: 1);
+        var model = new GroupNetModel(ctx, new ModelConfig(NetworkKind.Tiny, StructureKind.V1, 2, 1, 1, LayerPrecision.Float32, Classes, 1, Side, Side));
+        var data = Textures(64, seed: 9);
+        GroupNet.Trainer.Training.Trainer.ReestimateBatchNorm(model, data, batches: 2, batchSize: 32);
+        var signs = model.Modules().OfType<SignActivationQuantizer>().ToList();
+        signs.Should().NotBeEmpty();
+        signs.Should().OnlyContain(s => s.EstimatedScale > 0f && float.IsFinite(s.EstimatedScale));
+
+        // The last quantiser's constant equals its mean per-sample scale over the same batches, measured with every
+        // upstream layer (batch norms and sign quantisers) already in its final eval state.
+        var last = signs[^1];
+        float estimated = last.EstimatedScale;
+        last.EstimatedScale = 0f;
+        last.ResetObservedScale();
+        using (ctx.NoGrad())
+        {
+            foreach (var batch in new GroupNet.Trainer.Data.DataLoader(data, 32, shuffle: true, 0).Epoch(ctx, 0).Take(2))
+            {
+                model.Forward(batch.Images);
+            }
+        }
+        ((float)last.MeanObservedScale).Should().BeApproximately(estimated, 1e-5f * estimated);
+    }
+
+    [Fact]
+    public void Checkpoints_written_before_the_estimated_scale_existed_still_load_strictly()
+    {
+        var ctx = new TrainingContext(seed: 5, threads: 1);
+        var config = new ModelConfig(NetworkKind.Tiny, StructureKind.V1, 1, 1, 1, LayerPrecision.Float32, Classes, 1, Side, Side);
+        var source = new GroupNetModel(ctx, config);
+        var old = source.StateDict().Where(e => !e.Key.EndsWith(".EstimatedScale", StringComparison.Ordinal)).ToList();
+        old.Count.Should().BeLessThan(source.StateDict().Count, "a 1-bit model has estimated-scale buffers");
+        var target = new GroupNetModel(new TrainingContext(seed: 6, threads: 1), config);
+        target.LoadStateDict(old);
+        target.Modules().OfType<SignActivationQuantizer>().Should().OnlyContain(s => s.EstimatedScale == 0f);
+        var missingWeight = old.Where(e => !e.Key.EndsWith("Conv1.Weight", StringComparison.Ordinal)).ToList();
+        var act = () => target.LoadStateDict(missingWeight);
+        act.Should().Throw<KeyNotFoundException>().WithMessage("*missing*");
+    }
 }

@@ -119,8 +119,9 @@ public sealed class GroupNetExporter
         return new RealValue([term], b, true, geometry.OutputSize(config.InputHeight), geometry.OutputSize(config.InputWidth));
     }
 
-    /// <summary>Runs the float model in eval mode over the first calibration images and reads each sign
-    /// quantiser's mean beta.</summary>
+    /// <summary>Each sign quantiser's constant beta: its <see cref="SignActivationQuantizer.EstimatedScale"/> when
+    /// training estimated one (the model's own eval semantics), else its mean beta over the first calibration images
+    /// with the float model in eval mode.</summary>
     private static Dictionary<SignActivationQuantizer, double> MeasureSignScales(GroupNetModel model, IReadOnlyList<byte[]> images)
     {
         var config = model.Config;
@@ -144,7 +145,7 @@ public sealed class GroupNetExporter
             }
         }
         model.Train(training);
-        return signs.ToDictionary(s => s, s => s.MeanObservedScale);
+        return signs.ToDictionary(s => s, s => s.EstimatedScale > 0f ? s.EstimatedScale : s.MeanObservedScale);
     }
 
     private static (float[] Weights, float[] Bias) ClassifierWeights(Module classifier) => classifier switch

@@ -12,6 +12,7 @@ public abstract class Module
     private readonly List<KeyValuePair<string, Parameter>> _parameters = new();
     private readonly List<KeyValuePair<string, Tensor>> _buffers = new();
     private readonly List<KeyValuePair<string, Module>> _modules = new();
+    private readonly HashSet<Tensor> _optionalBuffers = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a module bound to <paramref name="context"/> (threads, buffers, random generator).</summary>
     protected Module(TrainingContext context)
@@ -36,13 +37,22 @@ public abstract class Module
         return parameter;
     }
 
-    /// <summary>Registers a non-learnable state tensor (e.g. running statistics) under <paramref name="name"/>.</summary>
-    protected Tensor RegisterBuffer(string name, Tensor buffer)
+    /// <summary>Registers a non-learnable state tensor (e.g. running statistics) under <paramref name="name"/>.
+    /// An <paramref name="optional"/> buffer may be absent from a state dict loaded strictly (it keeps its
+    /// value): state added after checkpoints were written, which those checkpoints still load without.</summary>
+    protected Tensor RegisterBuffer(string name, Tensor buffer, bool optional = false)
     {
         CheckName(name);
         _buffers.Add(new(name, buffer));
+        if (optional)
+        {
+            _optionalBuffers.Add(buffer);
+        }
         return buffer;
     }
+
+    /// <summary>Whether <paramref name="tensor"/> is an optional buffer of this module or a descendant.</summary>
+    private bool IsOptionalBuffer(Tensor tensor) => Modules().Any(m => m._optionalBuffers.Contains(tensor));
 
     /// <summary>Registers a sub-module under <paramref name="name"/>; null is allowed and registers nothing.</summary>
     protected T RegisterModule<T>(string name, T module) where T : Module?
@@ -167,8 +177,11 @@ public abstract class Module
         }
         if (strict && seen.Count != own.Count)
         {
-            var missing = own.Keys.Where(k => !seen.Contains(k)).ToList();
-            throw new KeyNotFoundException($"state dict is missing {missing.Count} entries, first '{missing[0]}'");
+            var missing = own.Where(e => !seen.Contains(e.Key) && !IsOptionalBuffer(e.Value)).Select(e => e.Key).ToList();
+            if (missing.Count > 0)
+            {
+                throw new KeyNotFoundException($"state dict is missing {missing.Count} entries, first '{missing[0]}'");
+            }
         }
     }
 

@@ -29,7 +29,8 @@ public sealed class ActivationQuantizer : Module
             throw new ArgumentOutOfRangeException(nameof(bits), bits, "activation bits must be 1 (sign), 2..16 or 32");
         }
         Bits = bits;
-        _sign = bits == 1 ? new SignActivationQuantizer(context) : null;
+        // Registered, so eval mode and the statistics pass reach it and its estimated scale is saved in checkpoints.
+        _sign = bits == 1 ? RegisterModule("Sign", new SignActivationQuantizer(context)) : null;
     }
 
     /// <summary>The sign quantiser that k = 1 delegates to, or null.</summary>

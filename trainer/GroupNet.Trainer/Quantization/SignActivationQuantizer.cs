@@ -20,14 +20,32 @@ namespace GroupNet.Trainer.Quantization;
 /// dL/dx_j = beta * g_j * [|x_j| &lt;= 1] + sign(x_j) / M * sum_i g_i * sign(x_i), M elements per sample.
 /// The second term is the true derivative of beta (d|x|/dx = sign(x), sign(0) = +1 as a subgradient); it is what a
 /// finite-difference check sees where every |x| &gt; 1.</para>
+/// <para>Inference: once <see cref="EstimatedScale"/> is set (by <c>Trainer.ReestimateBatchNorm</c> after training,
+/// measured like batch-norm statistics as the mean beta_n over training batches), eval mode uses that one constant for
+/// every sample. That is the deployed integer program's semantics (a constant folds into the next layer's
+/// thresholds; a per-sample mean |x| would need a division on the device), so the trained model's own evaluation and
+/// the integer reference compute the same function. Training always uses the per-sample beta_n.</para>
 /// Samples run in fixed per-thread slices and each sample's sum runs in a fixed order, so results are deterministic.
 /// </summary>
 public sealed class SignActivationQuantizer : Module
 {
-    /// <summary>Creates the quantiser (no parameters, no buffers).</summary>
+    /// <summary>Creates the quantiser (no parameters; one optional buffer, the estimated scale, 0 until estimated).</summary>
     public SignActivationQuantizer(TrainingContext context)
         : base(context)
     {
+        // Optional: checkpoints written before the buffer existed load with it unset (per-sample scales).
+        _estimatedScale = RegisterBuffer("EstimatedScale", Tensor.Zeros(1), optional: true);
+    }
+
+    private readonly Tensor _estimatedScale;
+
+    /// <summary>The constant beta eval mode uses once estimated (&gt; 0); 0 means not estimated (per-sample beta_n).</summary>
+    public float EstimatedScale
+    {
+        get => _estimatedScale.Data[0];
+        set => _estimatedScale.Data[0] = value >= 0f && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "the estimated scale is a finite non-negative number");
     }
 
     /// <summary>sign with sign(0) = +1.</summary>
@@ -63,12 +81,13 @@ public sealed class SignActivationQuantizer : Module
         int n = input.Size(0);
         int m = input.Count / n;
         var beta = new float[n];
+        float? constant = FixedScale ?? (!Training && EstimatedScale > 0f ? EstimatedScale : null);
         var y = Tensor.Create(ctx, false, input.ShapeArray());
         var xd = input.Data;
         var yd = y.Data;
         ForSamples(ctx, n, m, i =>
         {
-            beta[i] = FixedScale ?? TensorPrimitives.SumOfMagnitudes(new ReadOnlySpan<float>(xd, i * m, m)) / m;
+            beta[i] = constant ?? TensorPrimitives.SumOfMagnitudes(new ReadOnlySpan<float>(xd, i * m, m)) / m;
             ScaledSign(xd, yd, i * m, m, beta[i]);
         });
         foreach (float b in beta)

@@ -224,6 +224,8 @@ public sealed class Trainer
     /// Re-estimates every batch-norm layer's (BatchNorm2d and BatchNorm1d) running statistics with frozen weights, layer by layer in forward
     /// order: for each layer, resets its statistics and averages the batch statistics of
     /// <paramref name="batches"/> training batches cumulatively (PyTorch momentum = None), without gradients.
+    /// 1-bit sign quantisers, in the same forward order, get their <see cref="SignActivationQuantizer.EstimatedScale"/>:
+    /// the mean per-sample scale over the same batches, which eval mode then uses for every sample.
     /// The model ends in eval mode. Worth doing before export: binary networks are sensitive to stale
     /// running statistics.
     /// </summary>
@@ -234,35 +236,55 @@ public sealed class Trainer
         // using their re-estimated running statistics). Estimating all layers in one train-mode pass
         // measures downstream layers on batch-normalised inputs instead, which quantisers amplify.
         var ctx = model.Context;
-        var norms = model.Modules().OfType<BatchNorm>().ToList();
+        var layers = model.Modules().Where(m => m is BatchNorm or SignActivationQuantizer).ToList();
         var loader = new DataLoader(data, batchSize, shuffle: true, seed);
         model.Eval();
+        // Downstream sign quantisers use per-sample scales until their turn comes.
+        foreach (var sign in layers.OfType<SignActivationQuantizer>())
+        {
+            sign.EstimatedScale = 0f;
+        }
         using (ctx.NoGrad())
         {
-            foreach (var norm in norms)
+            foreach (var layer in layers)
             {
-                float? momentum = norm.Momentum;
-                norm.ResetRunningStats();
-                norm.Momentum = null;
-                norm.Train();
-                using (ctx.BeginScope())
+                if (layer is BatchNorm norm)
                 {
-                    int done = 0;
-                    foreach (var batch in loader.Epoch(ctx, 0))
-                    {
-                        using var scope = ctx.BeginScope();
-                        model.Forward(batch.Images);
-                        if (++done >= batches)
-                        {
-                            break;
-                        }
-                    }
+                    float? momentum = norm.Momentum;
+                    norm.ResetRunningStats();
+                    norm.Momentum = null;
+                    norm.Train();
+                    RunBatches(model, loader, batches);
+                    norm.Eval();
+                    norm.Momentum = momentum;
                 }
-                norm.Eval();
-                norm.Momentum = momentum;
+                else if (layer is SignActivationQuantizer sign)
+                {
+                    sign.ResetObservedScale();
+                    RunBatches(model, loader, batches);
+                    sign.EstimatedScale = (float)sign.MeanObservedScale;
+                }
             }
         }
         model.Eval();
+    }
+
+    private static void RunBatches(Module model, DataLoader loader, int batches)
+    {
+        var ctx = model.Context;
+        using (ctx.BeginScope())
+        {
+            int done = 0;
+            foreach (var batch in loader.Epoch(ctx, 0))
+            {
+                using var scope = ctx.BeginScope();
+                model.Forward(batch.Images);
+                if (++done >= batches)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>Number of rows of <paramref name="logits"/> whose label scores among the <paramref name="k"/> highest
