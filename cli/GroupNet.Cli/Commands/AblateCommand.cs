@@ -11,8 +11,9 @@ public static class AblateCommand
         var config = new Option<FileInfo>("--config") { Description = "grid file (see configs/ablation-fashion.yaml)", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "output folder: one sub-folder per run, ablation.md and ablation.csv", Required = true };
         var threads = new Option<int>("--threads") { Description = "worker threads (0 = all cores)", DefaultValueFactory = _ => 0 };
+        var only = new Option<string?>("--only") { Description = "train only these runs (comma-separated names; the grid runs they start from too); the table lists every finished run" };
         var command = new Command("ablate", "Train a grid of Group-Net structures and write a table like the paper's Tables 2 and 3 (resumable)");
-        foreach (var o in new Option[] { config, output, threads })
+        foreach (var o in new Option[] { config, output, threads, only })
         {
             command.Options.Add(o);
         }
@@ -26,7 +27,8 @@ public static class AblateCommand
             var data = new ExperimentData();
             var runner = new AblationRunner(new ExperimentRunner(n, Console.Out), data.Load, Console.Out);
             Console.WriteLine($"{runs.Count} runs from {path} -> {outDir}");
-            runner.Run(runs, outDir, $"Ablation: {Path.GetFileName(path)}", used);
+            var selection = parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            runner.Run(runs, outDir, $"Ablation: {Path.GetFileName(path)}", used, selection);
             Console.WriteLine($"table: {Path.Combine(outDir, "ablation.md")} and ablation.csv");
             return 0;
         });
