@@ -179,7 +179,7 @@ public sealed class BinaryConvTermEmitter : TermEmitter
 
     /// <summary>The signs kernel's border class of a window along one axis (0 inside, 1 before the start,
     /// 2 past the end), with only the comparisons this layer's shape can make true.</summary>
-    private static string BorderClass(ConvGeometry g, int size, string origin, string sizeConstant)
+    internal static string BorderClass(ConvGeometry g, int size, string origin, string sizeConstant)
     {
         var (before, after) = Borders(g, size);
         string past = $"{origin} + {g.Kernel} > {sizeConstant}";
@@ -201,6 +201,6 @@ public sealed class BinaryConvTermEmitter : TermEmitter
     }
 
     /// <summary>Whether some output position's window starts before the input, and whether one ends past it.</summary>
-    private static (bool Before, bool After) Borders(ConvGeometry g, int size) =>
+    internal static (bool Before, bool After) Borders(ConvGeometry g, int size) =>
         (g.Padding > 0, (g.OutputSize(size) - 1) * g.Stride - g.Padding + g.Kernel > size);
 }

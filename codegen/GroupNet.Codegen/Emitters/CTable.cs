@@ -3,6 +3,9 @@ namespace GroupNet.Codegen.Emitters;
 /// <summary>A constant table for the weights file: one C array, rows of literals, an optional note per row.</summary>
 public sealed record CTable(string CName, string CType, string Dims, string Comment, IReadOnlyList<CTableRow> Rows)
 {
+    /// <summary>A preprocessor condition the table is compiled under (e.g. <c>GN_HAVE_VCOUNT</c>), or null for always.</summary>
+    public string? Guard { get; init; }
+
     /// <summary>Rows of <paramref name="perRow"/> values, each noted with its index range.</summary>
     public static CTable Flat<T>(string cname, string ctype, string comment, IReadOnlyList<T> values, Func<T, string> literal, int perRow, string unit)
     {
@@ -35,6 +38,7 @@ public sealed record CTable(string CName, string CType, string Dims, string Comm
 
     internal object ToTemplateData() => new
     {
+        guard = Guard,
         align = Alignment,
         cname = CName,
         ctype = CType,

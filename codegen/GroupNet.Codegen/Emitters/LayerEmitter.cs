@@ -24,6 +24,8 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         var constants = new List<string>();
         var tables = new List<CTable>();
         var terms = new List<string>();
+        var epilogueConstants = new List<string>();
+        var epilogueTables = new List<CTable>();
         for (int t = 0; t < layer.Terms.Length; t++)
         {
             var context = new TermContext(model, layer, index, t, ArgOf(layer.Terms[t].Input), kernels);
@@ -37,10 +39,10 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         switch (layer.Epilogue)
         {
             case ThresholdEpilogue te:
-                constants.Add($"GN_L{index}_OUT_BITS = {CLiteral.Int(output.Bits)}");
-                constants.Add($"GN_L{index}_OUT_WORDS = {CLiteral.Int(output.Words)}");
+                epilogueConstants.Add($"GN_L{index}_OUT_BITS = {CLiteral.Int(output.Bits)}");
+                epilogueConstants.Add($"GN_L{index}_OUT_WORDS = {CLiteral.Int(output.Words)}");
                 string thresholds = $"gn_l{index}_thresholds";
-                tables.Add(CTable.Matrix(thresholds, "int32_t",
+                epilogueTables.Add(CTable.Matrix(thresholds, "int32_t",
                     $"layer {index} \"{CLiteral.CommentText(layer.Name)}\": thresholds [{layer.OutChannels}][{te.ThresholdsPerChannel}], level = #(z >= T)",
                     te.Thresholds, layer.OutChannels, CLiteral.Int32, "channel"));
                 epilogue = templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds });
@@ -56,10 +58,10 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
             case RequantizeEpilogue re:
                 string requant = $"gn_l{index}_requant";
                 string note = $"layer {index} \"{CLiteral.CommentText(layer.Name)}\": requantize";
-                tables.Add(CTable.Flat(requant + "_mult", "int32_t", note + $" multipliers M[{layer.OutChannels}]", re.Multipliers, CLiteral.Int32, 8, "channels"));
-                tables.Add(CTable.Flat(requant + "_offsets", "int64_t", note + $" offsets O[{layer.OutChannels}]", re.Offsets, CLiteral.Int64, 4, "channels"));
-                tables.Add(CTable.Flat(requant + "_low", "uint8_t", note + $" lower bounds [{layer.OutChannels}]", re.Low, CLiteral.Int, 16, "channels"));
-                tables.Add(CTable.Flat(requant + "_high", "uint8_t", note + $" upper bounds [{layer.OutChannels}]", re.High, CLiteral.Int, 16, "channels"));
+                epilogueTables.Add(CTable.Flat(requant + "_mult", "int32_t", note + $" multipliers M[{layer.OutChannels}]", re.Multipliers, CLiteral.Int32, 8, "channels"));
+                epilogueTables.Add(CTable.Flat(requant + "_offsets", "int64_t", note + $" offsets O[{layer.OutChannels}]", re.Offsets, CLiteral.Int64, 4, "channels"));
+                epilogueTables.Add(CTable.Flat(requant + "_low", "uint8_t", note + $" lower bounds [{layer.OutChannels}]", re.Low, CLiteral.Int, 16, "channels"));
+                epilogueTables.Add(CTable.Flat(requant + "_high", "uint8_t", note + $" upper bounds [{layer.OutChannels}]", re.High, CLiteral.Int, 16, "channels"));
                 epilogue = templates.Render("epilogue_requantize", new
                 {
                     index,
@@ -77,6 +79,7 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         }
 
         var (outH, outW) = OutputSize(model, layer);
+        constants.AddRange(epilogueConstants);
         var parameters = inputs.Select(t => t == 0 ? "const uint8_t *image"
             : model.Tensors[t].Kind == TensorKind.Uint8 ? $"const uint8_t *in{t}" : $"const uint32_t *in{t}").Append(outParam);
         string function = $"gn_layer{index}_{Identifier(layer.Name)}";
@@ -94,7 +97,18 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
             terms,
             epilogue = epilogue.TrimEnd('\n'),
         });
-        return new Result(code.TrimEnd('\n'), tables, function, inputs);
+        code = code.TrimEnd('\n');
+        if (kernels == KernelChoice.Fast && VerticalLayerEmitter.Eligible(model, index))
+        {
+            // Thumb-2 cores run the vertical kernel; the per-channel kernels above stay for every other target.
+            var (vertical, verticalTables) = new VerticalLayerEmitter(templates).Emit(model, index, summary,
+                outParam, prologue, epilogue, epilogueConstants);
+            code = "#if GN_HAVE_VCOUNT\n" + vertical + "\n#else\n" + code + "\n#endif /* GN_HAVE_VCOUNT */";
+            tables = tables.Select(t => t with { Guard = "!GN_HAVE_VCOUNT" })
+                .Concat(verticalTables.Select(t => t with { Guard = "GN_HAVE_VCOUNT" })).ToList();
+        }
+        tables.AddRange(epilogueTables);
+        return new Result(code, tables, function, inputs);
     }
 
     public static (int H, int W) OutputSize(DeploymentModel model, AccumulateLayer layer)

@@ -97,23 +97,30 @@ public sealed class GeneratedCBitExactTests
     public void HostBuiltReferenceKernelsMatchReferenceBitForBit(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme) =>
         HostBuiltCMatches(name, seed, k, bits, channels, strides, extreme, KernelChoice.Reference);
 
-    private static void HostBuiltCMatches(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme, KernelChoice kernels)
+    /// <summary>The vertical kernel's layers (gn_vcount.h; on the device the Thumb-2 cores' kernel) with its C block,
+    /// forced on for the host: transposed weights, border-class biases, coefficients and lane fields are the same code.</summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void HostBuiltVerticalKernelMatchesReferenceBitForBit(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme) =>
+        HostBuiltCMatches("vc_" + name, seed, k, bits, channels, strides, extreme, KernelChoice.Fast, "-DGN_HAVE_VCOUNT=1");
+
+    private static void HostBuiltCMatches(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme, KernelChoice kernels, params string[] defines)
     {
         var model = Build(name, seed, k, bits, channels, strides, extreme);
         var images = Images(seed * 7919, model.InputBytes);
-        AssertHostBuiltCMatches(model, images, name, kernels);
+        AssertHostBuiltCMatches(model, images, name, kernels, defines);
     }
 
     /// <summary>Emits <paramref name="model"/>, builds it for the host with UBSan and checks every logit of every image
     /// against the managed reference (also used by the exporter's structure tests).</summary>
-    internal static void AssertHostBuiltCMatches(DeploymentModel model, IReadOnlyList<byte[]> images, string name, KernelChoice kernels)
+    internal static void AssertHostBuiltCMatches(DeploymentModel model, IReadOnlyList<byte[]> images, string name, KernelChoice kernels, params string[] defines)
     {
         string dir = CCompiler.TempDir(name);
         new ModelEmitter().Emit(model, dir, new EmitOptions(images) { Kernels = kernels });
         File.WriteAllText(Path.Combine(dir, "harness.c"), Harness);
 
         string exe = Path.Combine(dir, "harness");
-        var args = CCompiler.StrictFlags.Concat(["-O2", "-fsanitize=undefined", "-fno-sanitize-recover=undefined", "-I", dir, "-I", Path.Combine(CCompiler.RuntimeDir, "include")])
+        var args = CCompiler.StrictFlags.Concat(defines).Concat(["-O2", "-fsanitize=undefined", "-fno-sanitize-recover=undefined", "-I", dir, "-I", Path.Combine(CCompiler.RuntimeDir, "include")])
             .Concat(Directory.GetFiles(dir, "*.c").Order(StringComparer.Ordinal))
             .Concat(Directory.GetFiles(Path.Combine(CCompiler.RuntimeDir, "src"), "*.c").Order(StringComparer.Ordinal))
             .Concat(["-o", exe]);

@@ -1,0 +1,597 @@
+using System.Globalization;
+using System.Text;
+using GroupNet.Deployment.Model;
+
+namespace GroupNet.Codegen.Emitters;
+
+/// <summary>
+/// Emits an accumulate layer as the output-channel-parallel ("vertical") kernel of gn_vcount.h:
+/// per output pixel and group of 32 output channels, every input bit of every term is counted
+/// into bit-sliced rows (32 lanes at once), the rows are transposed into per-channel counts D_t,
+/// and z[o] = B[class][o] - sum_t c_t[o] * D_t[o] (uint32 arithmetic) feeds the layer's ordinary
+/// epilogue. Used where GN_HAVE_VCOUNT is 1 (Thumb-2 cores); the per-channel kernels of
+/// <see cref="LayerEmitter"/> stay in the same file for every other target.
+///
+/// Eligible layers: threshold or pooled epilogue; terms that are binary convs (3x3 with padding
+/// at most 1 on inputs of at least 2x2, or 1x1 without padding) or identities, on signs or levels
+/// tensors; all terms with borders share one geometry and input size (one border class per
+/// pixel); each term's counter fits 16 rows and the Thumb-2 block's ripple.
+/// </summary>
+public sealed class VerticalLayerEmitter(TemplateSet templates)
+{
+    /// <summary>GN_VCOUNT_THUMB2_MAX_RIPPLE of gn_vcount_thumb2.h.</summary>
+    public const int MaxRipple = 8;
+
+    private const int BlockRows = 16;
+
+    /// <summary>Where one term's counter lives: rows [Row, Row + Rows) of a 16-row block, its count in the
+    /// low <see cref="FieldRows"/> of them; the Thumb-2 block ripples <see cref="Ripple"/> rows above row 4.</summary>
+    private sealed record TermPlan(int Index, Term Term, TensorSpec Input, int Row, int Rows, int FieldRows, int Ripple);
+
+    /// <param name="Sliced">A +/-1 output from one binary conv and at most one +/-1 identity: the threshold is compared
+    /// bit-sliced, 32 channels at once, with no transpose (see <see cref="SlicedCode"/>).</param>
+    private sealed record LayerPlan(IReadOnlyList<TermPlan> Terms, int RowCount, BinaryConvTerm? Bordered, TensorSpec? BorderedInput, bool Sliced);
+
+    /// <summary>Whether layer <paramref name="index"/> can use the vertical kernel.</summary>
+    public static bool Eligible(DeploymentModel model, int index) => Plan(model, model.Layers[index]) is not null;
+
+    private static LayerPlan? Plan(DeploymentModel model, AccumulateLayer layer)
+    {
+        // Fewer than 32 output channels leave lanes idle: the per-channel kernels are faster there.
+        if (layer.Epilogue is not (ThresholdEpilogue or PooledEpilogue) || layer.OutChannels < 32)
+        {
+            return null;
+        }
+        var plans = new List<TermPlan>();
+        BinaryConvTerm? bordered = null;
+        TensorSpec? borderedInput = null;
+        int blockUsed = 0, blocks = 1;
+        for (int t = 0; t < layer.Terms.Length; t++)
+        {
+            var term = layer.Terms[t];
+            var input = model.Tensors[term.Input];
+            if (!input.IsPacked)
+            {
+                return null;
+            }
+            int rows, field, ripple = 0;
+            switch (term)
+            {
+                case BinaryConvTerm conv:
+                {
+                    var g = conv.Geometry;
+                    bool ok = (g.Kernel == 3 && g.Padding <= 1 && input.Height >= 2 && input.Width >= 2) || (g.Kernel == 1 && g.Padding == 0);
+                    if (!ok)
+                    {
+                        return null;
+                    }
+                    if (HasBorders(g, input))
+                    {
+                        if (bordered is not null && (bordered.Geometry != g || borderedInput!.Height != input.Height || borderedInput.Width != input.Width))
+                        {
+                            return null;
+                        }
+                        bordered ??= conv;
+                        borderedInput ??= input;
+                    }
+                    long max = ((1L << input.Bits) - 1) * g.Kernel * g.Kernel * input.Channels;
+                    field = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)max);
+                    ripple = Math.Max(0, field - 5);
+                    rows = input.Bits - 1 + 5 + ripple;
+                    if (ripple > MaxRipple)
+                    {
+                        return null;
+                    }
+                    break;
+                }
+                case IdentityTerm:
+                    rows = field = input.Bits;
+                    break;
+                default:
+                    return null;
+            }
+            if (rows > BlockRows)
+            {
+                return null;
+            }
+            if (blockUsed + rows > BlockRows)
+            {
+                blocks++;
+                blockUsed = 0;
+            }
+            plans.Add(new TermPlan(t, term, input, (blocks - 1) * BlockRows + blockUsed, rows, field, ripple));
+            blockUsed += rows;
+        }
+        bool sliced = layer.Epilogue is ThresholdEpilogue { Bits: 1 }
+            && plans.Count(t => t.Term is BinaryConvTerm) == 1
+            && plans.Count(t => t.Term is IdentityTerm) == plans.Count - 1 && plans.Count <= 2
+            && plans.All(t => t.Term is BinaryConvTerm || t.Input.Kind == TensorKind.Signs);
+        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced);
+    }
+
+    private static bool HasBorders(ConvGeometry g, TensorSpec input)
+    {
+        var (top, bottom) = BinaryConvTermEmitter.Borders(g, input.Height);
+        var (left, right) = BinaryConvTermEmitter.Borders(g, input.Width);
+        return top || bottom || left || right;
+    }
+
+    /// <summary>The layer function and its tables. <paramref name="epilogue"/>, <paramref name="prologue"/>,
+    /// <paramref name="outParam"/> and <paramref name="epilogueConstants"/> are the ordinary layer's.</summary>
+    public (string Code, IReadOnlyList<CTable> Tables) Emit(DeploymentModel model, int index, string summary, string outParam,
+        string prologue, string epilogue, IReadOnlyList<string> epilogueConstants)
+    {
+        var layer = model.Layers[index];
+        var plan = Plan(model, layer) ?? throw new InvalidOperationException($"layer {index} \"{layer.Name}\" cannot use the vertical kernel");
+        int cout = layer.OutChannels, groups = (cout + 31) / 32;
+        var (outH, outW) = LayerEmitter.OutputSize(model, layer);
+        var inputs = layer.Terms.Select(t => t.Input).Distinct().ToList();
+        string ArgOf(int tensor) => $"in{tensor}";
+        string note = $"layer {index} \"{CLiteral.CommentText(layer.Name)}\"";
+        var tables = new List<CTable>();
+        var constants = new List<string>
+        {
+            $"GN_L{index}_GROUPS = {groups}",
+            $"GN_L{index}_ROWS = {plan.RowCount}",
+        };
+        constants.AddRange(epilogueConstants);
+
+        int classes = plan.Bordered is null ? 1 : 9;
+        var bias = new int[classes * groups * 32];
+        var termCode = new List<string>();
+        foreach (var tp in plan.Terms)
+        {
+            string p = $"GN_L{index}_T{tp.Index}_";
+            var multipliers = tp.Term.Multipliers;
+            var coef = new int[groups * 32];
+            for (int o = 0; o < cout; o++)
+            {
+                coef[o] = tp.Term is IdentityTerm
+                    ? (tp.Input.Kind == TensorKind.Signs ? unchecked(-2 * multipliers[o]) : unchecked(-multipliers[o]))
+                    : (tp.Input.Kind == TensorKind.Signs ? unchecked(2 * multipliers[o]) : multipliers[o]);
+            }
+            if (!plan.Sliced)
+            {
+                tables.Add(CTable.Flat($"gn_l{index}_t{tp.Index}_vcoef", "int32_t",
+                $"{note} term {tp.Index}: per channel c = {(tp.Term is IdentityTerm ? (tp.Input.Kind == TensorKind.Signs ? "-2M" : "-M") : (tp.Input.Kind == TensorKind.Signs ? "2M" : "M"))} (two's complement), z = B - c * D",
+                coef, CLiteral.Int32, 8, "channels"));
+            }
+            constants.Add($"{p}FIELD_MASK = {(1 << tp.FieldRows) - 1}");
+            switch (tp.Term)
+            {
+                case BinaryConvTerm conv:
+                    AddConvBias(bias, classes, groups, cout, conv, tp.Input, plan);
+                    tables.Add(VWeights(index, tp, conv, groups, cout, note));
+                    constants.AddRange(ConvConstants(p, conv, tp));
+                    termCode.Add(ConvCode(index, tp, conv, ArgOf(tp.Input.Id), p, model));
+                    break;
+                case IdentityTerm:
+                    if (tp.Input.Kind == TensorKind.Signs)
+                    {
+                        for (int cls = 0; cls < classes; cls++)
+                        {
+                            for (int o = 0; o < cout; o++)
+                            {
+                                bias[(cls * groups * 32) + o] = unchecked(bias[(cls * groups * 32) + o] - multipliers[o]);
+                            }
+                        }
+                    }
+                    if (!plan.Sliced)
+                    {
+                        termCode.Add(IdentityCode(index, tp, ArgOf(tp.Input.Id), p));
+                    }
+                    constants.Add($"{p}WORDS = {tp.Input.Words}");
+                    constants.Add($"{p}BITS = {tp.Input.Bits}");
+                    break;
+            }
+        }
+        if (!plan.Sliced)
+        {
+            tables.Insert(0, CTable.Matrix($"gn_l{index}_vbias", "int32_t",
+            $"{note}: per border class [{classes}]{(classes > 1 ? " (top/bottom x left/right of the 3x3 window)" : "")}, per channel: B = sum over terms of M * (n_in * C on signs, (2^k - 1) * P on k-bit levels; -M for a +/-1 identity) (two's complement)",
+            bias, classes, CLiteral.Int32, "border class"));
+        }
+
+        string classCode = plan.Bordered is null
+            ? "const int32_t cls = 0;"
+            : $"const int32_t iy0 = y * {plan.Bordered.Geometry.Stride} - {plan.Bordered.Geometry.Padding}, ix0 = x * {plan.Bordered.Geometry.Stride} - {plan.Bordered.Geometry.Padding};\n" +
+              $"            const int32_t vy = {BinaryConvTermEmitter.BorderClass(plan.Bordered.Geometry, plan.BorderedInput!.Height, "iy0", plan.BorderedInput.Height.ToString(CultureInfo.InvariantCulture))};\n" +
+              $"            const int32_t vx = {BinaryConvTermEmitter.BorderClass(plan.Bordered.Geometry, plan.BorderedInput.Width, "ix0", plan.BorderedInput.Width.ToString(CultureInfo.InvariantCulture))};\n" +
+              "            const int32_t cls = vy * 3 + vx;";
+        var parameters = inputs.Select(t => $"const uint32_t *in{t}").Append(outParam);
+        string lanes, finalEpilogue;
+        string[] transposes;
+        if (plan.Sliced)
+        {
+            var (sliceCode, tauTable) = SlicedCode(index, plan, layer, classes, groups, ArgOf, note);
+            tables.Add(tauTable);
+            lanes = sliceCode;
+            transposes = [];
+            finalEpilogue = "";
+        }
+        else
+        {
+            lanes = LaneCode(index, plan, cout);
+            transposes = Enumerable.Range(0, plan.RowCount / BlockRows).Select(b =>
+            {
+                int used = plan.Terms.Where(t => t.Row / BlockRows == b).Max(t => t.Row % BlockRows + t.Rows);
+                return $"gn_vcount_transpose16_u32(rows + {b * BlockRows}, {used});";
+            }).ToArray();
+            finalEpilogue = epilogue.TrimEnd('\n');
+        }
+        bool usesZ = finalEpilogue.Length > 0;
+        // only the counters' rows: an identity's rows are written, not added to
+        int zeroRows = plan.Terms.Where(t => t.Term is BinaryConvTerm).Max(t => t.Row + t.Rows);
+        zeroRows += zeroRows % 2;
+        string code = templates.Render("layer_vertical", new
+        {
+            index,
+            name = LayerEmitter.Identifier(layer.Name),
+            summary,
+            outH,
+            outW,
+            cout,
+            constants,
+            @params = string.Join(", ", parameters),
+            prologue,
+            classCode,
+            terms = termCode,
+            transposes,
+            lanes,
+            sliced = plan.Sliced,
+            usesZ,
+            // written out: GCC turns a zeroing loop into a call of memset, which would run outside the layer function
+            zero = string.Join("\n", Enumerable.Range(0, zeroRows / 2).Select(r => $"                rows[{2 * r}] = 0u;\n                rows[{2 * r + 1}] = 0u;")),
+            epilogue = finalEpilogue,
+        });
+        return (code.TrimEnd('\n'), tables);
+    }
+
+    private static IEnumerable<string> ConvConstants(string p, BinaryConvTerm conv, TermPlan tp)
+    {
+        int words = tp.Input.Words, last = tp.Input.Channels - 32 * (words - 1);
+        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+        yield return $"{p}IN_H = {I(tp.Input.Height)}";
+        yield return $"{p}IN_W = {I(tp.Input.Width)}";
+        yield return $"{p}BITS = {I(tp.Input.Bits)}";
+        yield return $"{p}WORDS = {I(words)}";
+        yield return $"{p}TAP_WORDS = {I(TapWords(tp.Input))}";
+        yield return $"{p}LAST_OCTS = {I((last + 7) / 8)}";
+        yield return $"{p}RIPPLE = {I(tp.Ripple)}";
+        yield return $"{p}S = {I(conv.Geometry.Stride)}";
+    }
+
+    /// <summary>Weight words per tap and group: 8 per oct of input channels.</summary>
+    private static int TapWords(TensorSpec input) => 8 * ((input.Channels + 7) / 8);
+
+    /// <summary>The transposed weights: [group][tap][input channel], one word per input channel whose bit o is the
+    /// weight bit of output channel 32 * group + o, stored per pair of channels (i, i + 1) as W_i, W_i xor W_i+1;
+    /// 8 words per oct of input channels (zero words for the padding channels of the last oct).</summary>
+    private static CTable VWeights(int index, TermPlan tp, BinaryConvTerm conv, int groups, int cout, string note)
+    {
+        int taps = conv.Geometry.Kernel * conv.Geometry.Kernel, words = tp.Input.Words, channels = tp.Input.Channels;
+        int tapWords = TapWords(tp.Input);
+        var table = new uint[groups * taps * tapWords];
+        for (int g = 0; g < groups; g++)
+        {
+            for (int t = 0; t < taps; t++)
+            {
+                int at = (g * taps + t) * tapWords;
+                for (int c = 0; c < tapWords; c++)
+                {
+                    uint word = 0;
+                    if (c < channels)
+                    {
+                        for (int lane = 0; lane < 32 && 32 * g + lane < cout; lane++)
+                        {
+                            int o = 32 * g + lane;
+                            uint w = conv.Weights[(o * taps + t) * words + c / 32];
+                            word |= ((w >> (c % 32)) & 1u) << lane;
+                        }
+                    }
+                    table[at + c] = word;
+                }
+                for (int c = 1; c < tapWords; c += 2)
+                {
+                    table[at + c] ^= table[at + c - 1];
+                }
+            }
+        }
+        return CTable.Matrix($"gn_l{index}_t{tp.Index}_vweights", "uint32_t",
+            $"{note} term {tp.Index}: binary conv {conv.Geometry.Kernel}x{conv.Geometry.Kernel} transposed for the vertical kernel, [{groups} groups of 32 channels x {taps} taps][{tapWords} input channels]: bit o = weight of channel 32 * group + o (1 = +1); pairs stored as W_i, W_i xor W_i+1",
+            table, groups * taps, CLiteral.Hex32, "group x tap");
+    }
+
+    /// <summary>Adds M * K per class and channel: K = n_in * C on signs, (2^k - 1) * (+1 weights in bounds) on levels.</summary>
+    private static void AddConvBias(int[] bias, int classes, int groups, int cout, BinaryConvTerm conv, TensorSpec input, LayerPlan plan)
+    {
+        var g = conv.Geometry;
+        int taps = g.Kernel * g.Kernel, words = input.Words;
+        bool bordered = HasBorders(g, input);
+        _ = plan;
+        for (int cls = 0; cls < classes; cls++)
+        {
+            int vy = cls / 3, vx = cls % 3;
+            for (int o = 0; o < cout; o++)
+            {
+                long k = 0;
+                for (int t = 0; t < taps; t++)
+                {
+                    int ky = t / g.Kernel, kx = t % g.Kernel;
+                    bool outside = bordered && ((vy == 1 && ky == 0) || (vy == 2 && ky == 2) || (vx == 1 && kx == 0) || (vx == 2 && kx == 2));
+                    if (outside)
+                    {
+                        continue;
+                    }
+                    if (input.Kind == TensorKind.Signs)
+                    {
+                        k += input.Channels;
+                        continue;
+                    }
+                    int plus = 0;
+                    for (int w = 0; w < words; w++)
+                    {
+                        plus += System.Numerics.BitOperations.PopCount(conv.Weights[(o * taps + t) * words + w]);
+                    }
+                    k += ((1L << input.Bits) - 1) * plus;
+                }
+                int at = cls * groups * 32 + o;
+                bias[at] = unchecked((int)(bias[at] + conv.Multipliers[o] * k));
+            }
+        }
+    }
+
+    private static string ConvCode(int index, TermPlan tp, BinaryConvTerm conv, string arg, string p, DeploymentModel model)
+    {
+        var g = conv.Geometry;
+        var input = tp.Input;
+        string kind = input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels";
+        string weights = $"gn_l{index}_t{tp.Index}_vweights";
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"                {{ /* term {tp.Index}: binary conv {g.Kernel}x{g.Kernel} stride {g.Stride} pad {g.Padding} on tensor {input.Id} \"{CLiteral.CommentText(input.Name)}\" ({input.Channels} channels, {kind}): count in rows {tp.Row}..{tp.Row + tp.Rows - 1} */\n");
+        // w walks the term's weights tap by tap (the block advances it); a tap outside the input skips its words
+        string Tap(string indent, string pixel)
+        {
+            int words = input.Words;
+            var t = new StringBuilder();
+            t.Append(CultureInfo.InvariantCulture, $"{indent}const uint32_t *a = {arg} + ({pixel}) * ({p}BITS * {p}WORDS);\n");
+            if (input.Bits == 1)
+            {
+                for (int wd = 0; wd < words; wd++)
+                {
+                    t.Append(CultureInfo.InvariantCulture, $"{indent}GN_VCOUNT32(rows + {tp.Row}, w, a[{wd}], {(wd < words - 1 ? "4" : p + "LAST_OCTS")}, {p}RIPPLE);\n");
+                }
+                return t.ToString();
+            }
+            t.Append(CultureInfo.InvariantCulture, $"{indent}const uint32_t *wb = w;\n");
+            t.Append(CultureInfo.InvariantCulture, $"{indent}int32_t b;\n");
+            if (words > 1)
+            {
+                t.Append(CultureInfo.InvariantCulture, $"{indent}int32_t wd;\n");
+                t.Append(CultureInfo.InvariantCulture, $"{indent}for (wd = 0; wd < {p}WORDS - 1; wd++)\n{indent}{{\n");
+                t.Append(CultureInfo.InvariantCulture, $"{indent}    for (b = 0; b < {p}BITS; b++)\n{indent}    {{\n");
+                t.Append(CultureInfo.InvariantCulture, $"{indent}        wb = w;\n");
+                t.Append(CultureInfo.InvariantCulture, $"{indent}        GN_VCOUNT32(rows + {tp.Row} + b, wb, a[b * {p}WORDS + wd], 4, {p}RIPPLE);\n");
+                t.Append(CultureInfo.InvariantCulture, $"{indent}    }}\n{indent}    w = wb;\n{indent}}}\n");
+            }
+            t.Append(CultureInfo.InvariantCulture, $"{indent}for (b = 0; b < {p}BITS; b++)\n{indent}{{\n");
+            t.Append(CultureInfo.InvariantCulture, $"{indent}    wb = w;\n");
+            t.Append(CultureInfo.InvariantCulture, $"{indent}    GN_VCOUNT32(rows + {tp.Row} + b, wb, a[b * {p}WORDS + {words - 1}], {p}LAST_OCTS, {p}RIPPLE);\n");
+            t.Append(CultureInfo.InvariantCulture, $"{indent}}}\n{indent}w = wb;\n");
+            return t.ToString();
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *w = {weights}[g * {g.Kernel * g.Kernel}];\n");
+        if (g.Kernel == 1)
+        {
+            string pixel = $"(y * {p}S) * {p}IN_W + x * {p}S";
+            sb.Append("                    {\n").Append(Tap("                        ", pixel)).Append("                    }\n");
+        }
+        else
+        {
+            var (top, bottom) = BinaryConvTermEmitter.Borders(g, input.Height);
+            var (left, right) = BinaryConvTermEmitter.Borders(g, input.Width);
+            string rowTest = string.Join(" || ", new[] { top ? "iy < 0" : null, bottom ? $"iy >= {p}IN_H" : null }.Where(s => s is not null));
+            string colTest = string.Join(" || ", new[] { left ? "ix < 0" : null, right ? $"ix >= {p}IN_W" : null }.Where(s => s is not null));
+            string origin = $"y * {p}S - {g.Padding}";
+            string originX = $"x * {p}S - {g.Padding}";
+            sb.Append("                    int32_t ky, kx;\n");
+            sb.Append("                    for (ky = 0; ky < 3; ky++)\n                    {\n");
+            sb.Append(CultureInfo.InvariantCulture, $"                        const int32_t iy = {origin} + ky;\n");
+            if (rowTest.Length > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"                        if ({rowTest})\n                        {{\n                            w += 3 * {p}TAP_WORDS;\n                            continue;\n                        }}\n");
+            }
+            sb.Append("                        for (kx = 0; kx < 3; kx++)\n                        {\n");
+            sb.Append(CultureInfo.InvariantCulture, $"                            const int32_t ix = {originX} + kx;\n");
+            if (colTest.Length > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"                            if ({colTest})\n                            {{\n                                w += {p}TAP_WORDS;\n                                continue;\n                            }}\n");
+            }
+            sb.Append("                            {\n").Append(Tap("                                ", $"iy * {p}IN_W + ix")).Append("                            }\n");
+            sb.Append("                        }\n                    }\n");
+        }
+        sb.Append("                }");
+        _ = model;
+        return sb.ToString();
+    }
+
+    private static string IdentityCode(int index, TermPlan tp, string arg, string p)
+    {
+        var input = tp.Input;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"                {{ /* term {tp.Index}: identity on tensor {input.Id} \"{CLiteral.CommentText(input.Name)}\" ({input.Channels} channels, {(input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels")}): its bits are rows {tp.Row}..{tp.Row + tp.Rows - 1} */\n");
+        sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *a = {arg} + (y * GN_L{index}_OUT_W + x) * ({p}BITS * {p}WORDS);\n");
+        for (int b = 0; b < input.Bits; b++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"                    rows[{tp.Row + b}] = a[{b} * {p}WORDS + g];\n");
+        }
+        sb.Append("                }");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The bit-sliced threshold of a +/-1 output: per channel the output bit is [z >= T] with z = B - c * D - c_s * s
+    /// (s the identity's bit, if any), a step function of the count D that the generator turns into one comparison
+    /// [D &lt;= tau] (or its complement, polarity), or a constant. Per border class and identity bit, the table holds
+    /// for each group the rows of ~tau (bit o = bit k of ~tau of channel o), then polarity, keep and force words:
+    /// bit = ((D &lt;= tau) xor polarity) and keep, or force. D &lt;= tau is "no borrow out of tau - D", one
+    /// majority per row: borrow' = maj(~tau_k, d_k, borrow).
+    /// </summary>
+    private static (string Code, CTable Table) SlicedCode(int index, LayerPlan plan, AccumulateLayer layer, int classes, int groups,
+        Func<int, string> argOf, string note)
+    {
+        var conv = plan.Terms.Single(t => t.Term is BinaryConvTerm);
+        var identity = plan.Terms.SingleOrDefault(t => t.Term is IdentityTerm);
+        var convTerm = (BinaryConvTerm)conv.Term;
+        var input = conv.Input;
+        var g = convTerm.Geometry;
+        int taps = g.Kernel * g.Kernel, words = input.Words, cout = layer.OutChannels, r = conv.FieldRows;
+        int svals = identity is null ? 1 : 2;
+        int rowWords = r + 3;
+        var thresholds = ((ThresholdEpilogue)layer.Epilogue).Thresholds;
+        bool bordered = HasBorders(g, input);
+        var table = new uint[classes * svals * groups * rowWords];
+        for (int cls = 0; cls < classes; cls++)
+        {
+            int vy = cls / 3, vx = cls % 3;
+            for (int o = 0; o < groups * 32; o++)
+            {
+                long k = 0, inBounds = 0;
+                if (o < cout)
+                {
+                    for (int t = 0; t < taps; t++)
+                    {
+                        int ky = t / g.Kernel, kx = t % g.Kernel;
+                        if (bordered && ((vy == 1 && ky == 0) || (vy == 2 && ky == 2) || (vx == 1 && kx == 0) || (vx == 2 && kx == 2)))
+                        {
+                            continue;
+                        }
+                        inBounds++;
+                        if (input.Kind == TensorKind.Signs)
+                        {
+                            k += input.Channels;
+                            continue;
+                        }
+                        for (int w = 0; w < words; w++)
+                        {
+                            k += ((1L << input.Bits) - 1) * System.Numerics.BitOperations.PopCount(convTerm.Weights[(o * taps + t) * words + w]);
+                        }
+                    }
+                }
+                long maxD = ((1L << input.Bits) - 1) * inBounds * input.Channels;
+                for (int sv = 0; sv < svals; sv++)
+                {
+                    bool compare = false, constant = false, polarity = false;
+                    long tau = 0;
+                    if (o < cout)
+                    {
+                        long m = convTerm.Multipliers[o];
+                        long b = m * k, c = input.Kind == TensorKind.Signs ? 2 * m : m;
+                        if (identity is not null)
+                        {
+                            long mi = identity.Term.Multipliers[o];
+                            b += mi * (2 * sv - 1); // z += M * (2s - 1)
+                        }
+                        long q = b - thresholds[o]; // z >= T  <=>  c * D <= q
+                        if (c == 0)
+                        {
+                            constant = q >= 0;
+                        }
+                        else if (c > 0)
+                        {
+                            long t = FloorDiv(q, c);
+                            if (t < 0) { constant = false; }
+                            else if (t >= maxD) { constant = true; }
+                            else { compare = true; tau = t; }
+                        }
+                        else
+                        {
+                            long sigma = -FloorDiv(-q, c); // ceil(q / c): D >= sigma
+                            if (sigma <= 0) { constant = true; }
+                            else if (sigma > maxD) { constant = false; }
+                            else { compare = true; polarity = true; tau = sigma - 1; }
+                        }
+                    }
+                    int group = o / 32, lane = o % 32;
+                    int at = ((cls * svals + sv) * groups + group) * rowWords;
+                    for (int bit = 0; bit < r; bit++)
+                    {
+                        if (((tau >> bit) & 1) == 0)
+                        {
+                            table[at + bit] |= 1u << lane; // ~tau
+                        }
+                    }
+                    table[at + r] |= polarity ? 1u << lane : 0u;
+                    table[at + r + 1] |= compare ? 1u << lane : 0u;
+                    table[at + r + 2] |= !compare && constant ? 1u << lane : 0u;
+                }
+            }
+        }
+        var ctable = CTable.Matrix($"gn_l{index}_vtau", "uint32_t",
+            $"{note}: bit-sliced thresholds per border class [{classes}]{(svals > 1 ? " x identity bit [2]" : "")} x group [{groups}]: rows of ~tau (bit k of channel o's ~tau in bit o), then polarity, keep, force; bit = ((D <= tau) xor polarity) & keep | force",
+            table, classes * svals * groups, CLiteral.Hex32, "class x identity x group");
+        var sb = new StringBuilder();
+        string row(int sv) => $"gn_l{index}_vtau[(cls * {svals} + {sv}) * GN_L{index}_GROUPS + g]";
+        sb.Append(CultureInfo.InvariantCulture, $"                {{ /* epilogue, bit-sliced: +/-1 outputs of these 32 channels = ((D <= tau) xor polarity) & keep | force, D in rows {conv.Row}..{conv.Row + r - 1} */\n");
+        if (identity is null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *tau = {row(0)};\n");
+        }
+        else
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t s = {argOf(identity.Input.Id)}[(y * GN_L{index}_OUT_W + x) * {identity.Input.Words} + g]; /* term {identity.Index}: identity, bit 1 = +1 */\n");
+            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *tau0 = {row(0)}, *tau1 = {row(1)};\n");
+        }
+        string Sel(int k) => identity is null ? $"tau[{k}]" : $"((tau1[{k}] & s) | (tau0[{k}] & ~s))";
+        sb.Append("                    uint32_t borrow = 0u, nt;\n");
+        for (int bit = 0; bit < r; bit++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"                    nt = {Sel(bit)};\n");
+            sb.Append(CultureInfo.InvariantCulture, $"                    borrow = (nt & rows[{conv.Row + bit}]) | (borrow & (nt | rows[{conv.Row + bit}]));\n");
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"                    out[(y * GN_L{index}_OUT_W + x) * GN_L{index}_OUT_WORDS + g] = ((~borrow ^ {Sel(r)}) & {Sel(r + 1)}) | {Sel(r + 2)};\n");
+        sb.Append("                }");
+        return (sb.ToString(), ctable);
+    }
+
+    private static long FloorDiv(long a, long b) => (a / b) - ((a % b != 0 && ((a < 0) != (b < 0))) ? 1 : 0);
+
+    /// <summary>After the transposes word j of block k holds rows 16k .. 16k + 15 of lane j (bits 0-15) and of
+    /// lane j + 16 (bits 16-31); each term's count is a bit field of its block's word.</summary>
+    private static string LaneCode(int index, LayerPlan plan, int cout)
+    {
+        var sb = new StringBuilder();
+        int blocks = plan.RowCount / BlockRows;
+        bool partial = cout % 32 != 0;
+        sb.Append("                for (j = 0; j < 16; j++)\n                {\n");
+        for (int b = 0; b < blocks; b++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t v{b} = rows[{b * BlockRows} + j];\n");
+        }
+        sb.Append("                    const int32_t lo = g * 32 + j;\n");
+        foreach (var (half, lane) in new[] { (0, "lo"), (16, "lo + 16") })
+        {
+            string indent = "                    ";
+            if (partial)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{indent}if ({lane} < GN_L{index}_COUT)\n{indent}{{\n");
+                indent += "    ";
+            }
+            var expr = new StringBuilder($"(uint32_t)bias[{lane}]");
+            foreach (var tp in plan.Terms)
+            {
+                string p = $"GN_L{index}_T{tp.Index}_";
+                int shift = half + tp.Row % BlockRows;
+                string field = shift == 0 ? $"(v{tp.Row / BlockRows} & {p}FIELD_MASK)" : $"((v{tp.Row / BlockRows} >> {shift}) & {p}FIELD_MASK)";
+                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{lane}] * {field}");
+            }
+            sb.Append(CultureInfo.InvariantCulture, $"{indent}z[{lane}] = gn_vcount_s32({expr});\n");
+            if (partial)
+            {
+                sb.Append("                    }\n");
+            }
+        }
+        sb.Append("                }");
+        return sb.ToString();
+    }
+}
