@@ -503,6 +503,51 @@ GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds,
 }
 #undef GN_LEVEL2_PACK_STEP
 #define GN_HAVE_LEVEL2_PACK32 1
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__thumb__) && defined(__OPTIMIZE__)
+/* Thumb-1 (Cortex-M0): the same 32 channels with the sign-flip trick of gn_sign_pack32_u32(): each
+   signed comparison becomes an unsigned one whose carry ADCS shifts into one word per threshold
+   (14 instructions per channel); the level's bits follow from the three words at the end. Loads reach
+   124 bytes, so the threshold pointer steps back every 10 channels. */
+#define GN_LEVEL2_T1_STEP(c, base)                                       \
+    "ldr %[a], [%[z], #" #c "*4]\n"                                      \
+    "eors %[a], %[k]\n"                                                  \
+    "ldr %[b], [%[t], #((" #c "-" #base ")*3+0)*4]\n"                    \
+    "eors %[b], %[k]\n"                                                  \
+    "cmp %[a], %[b]\n"                                                   \
+    "adcs %[g1], %[g1]\n"                                                \
+    "ldr %[b], [%[t], #((" #c "-" #base ")*3+1)*4]\n"                    \
+    "eors %[b], %[k]\n"                                                  \
+    "cmp %[a], %[b]\n"                                                   \
+    "adcs %[g2], %[g2]\n"                                                \
+    "ldr %[b], [%[t], #((" #c "-" #base ")*3+2)*4]\n"                    \
+    "eors %[b], %[k]\n"                                                  \
+    "cmp %[a], %[b]\n"                                                   \
+    "adcs %[g3], %[g3]\n"
+GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds, uint32_t *p0, uint32_t *p1)
+{
+    uint32_t g1, g2, g3, a, b;
+    const int32_t *t = thresholds + 30 * 3;
+    __asm__(".syntax unified\n"
+            "movs %[g1], #0\n"
+            "movs %[g2], #0\n"
+            "movs %[g3], #0\n"
+            GN_LEVEL2_T1_STEP(31, 30) GN_LEVEL2_T1_STEP(30, 30) "subs %[t], #120\n" GN_LEVEL2_T1_STEP(29, 20)
+            GN_LEVEL2_T1_STEP(28, 20) GN_LEVEL2_T1_STEP(27, 20) GN_LEVEL2_T1_STEP(26, 20) GN_LEVEL2_T1_STEP(25, 20)
+            GN_LEVEL2_T1_STEP(24, 20) GN_LEVEL2_T1_STEP(23, 20) GN_LEVEL2_T1_STEP(22, 20) GN_LEVEL2_T1_STEP(21, 20)
+            GN_LEVEL2_T1_STEP(20, 20) "subs %[t], #120\n" GN_LEVEL2_T1_STEP(19, 10) GN_LEVEL2_T1_STEP(18, 10)
+            GN_LEVEL2_T1_STEP(17, 10) GN_LEVEL2_T1_STEP(16, 10) GN_LEVEL2_T1_STEP(15, 10) GN_LEVEL2_T1_STEP(14, 10)
+            GN_LEVEL2_T1_STEP(13, 10) GN_LEVEL2_T1_STEP(12, 10) GN_LEVEL2_T1_STEP(11, 10) GN_LEVEL2_T1_STEP(10, 10)
+            "subs %[t], #120\n" GN_LEVEL2_T1_STEP(9, 0) GN_LEVEL2_T1_STEP(8, 0) GN_LEVEL2_T1_STEP(7, 0)
+            GN_LEVEL2_T1_STEP(6, 0) GN_LEVEL2_T1_STEP(5, 0) GN_LEVEL2_T1_STEP(4, 0) GN_LEVEL2_T1_STEP(3, 0)
+            GN_LEVEL2_T1_STEP(2, 0) GN_LEVEL2_T1_STEP(1, 0) GN_LEVEL2_T1_STEP(0, 0)
+            : [g1] "=&l"(g1), [g2] "=&l"(g2), [g3] "=&l"(g3), [a] "=&l"(a), [b] "=&l"(b), [t] "+l"(t)
+            : [z] "l"(z), [k] "l"(0x80000000u)
+            : "cc", "memory");
+    *p0 = g1 ^ g2 ^ g3;
+    *p1 = g2;
+}
+#undef GN_LEVEL2_T1_STEP
+#define GN_HAVE_LEVEL2_PACK32 1
 #else
 #define GN_HAVE_LEVEL2_PACK32 0
 #endif

@@ -82,18 +82,22 @@ GN_INLINE const uint32_t *gn_vcount32_c(uint32_t *rows, const uint32_t *w, uint3
 
 /**
  * @brief The block the generated layers call: adds the inputs of activation word @p a
- *        (bits 0 .. 8 * octs - 1) to the counter @p rows and advances the lvalue @p w.
+ *        (bits 0 .. 8 * octs - 1) to the counter @p rows; returns @p w advanced past their weights.
  * @param rows   uint32_t [5 + ripple] at least (the Thumb-2 block always writes rows 0..4)
- * @param w      lvalue, const uint32_t *: the weights (see gn_vcount32_c())
+ * @param w      the weights (see gn_vcount32_c())
  * @param a      activation word
  * @param octs   compile-time constant 1 .. 4
  * @param ripple compile-time constant: the counter's rows above row 4 (nrows - 5, at least 0)
  */
+GN_INLINE const uint32_t *gn_vcount32_u32(uint32_t *rows, const uint32_t *w, uint32_t a, int32_t octs, int32_t ripple)
+{
 #if GN_HAVE_VCOUNT_THUMB2
-#define GN_VCOUNT32(rows, w, a, octs, ripple) GN_VCOUNT_THUMB2(rows, w, a, octs, ripple)
+    GN_VCOUNT_THUMB2(rows, w, a, octs, ripple);
+    return w;
 #else
-#define GN_VCOUNT32(rows, w, a, octs, ripple) ((w) = gn_vcount32_c((rows), (w), (a), (octs), 5 + (ripple)))
+    return gn_vcount32_c(rows, w, a, octs, 5 + ripple);
 #endif
+}
 
 /**
  * @brief Transposes 16 rows of 32 lanes in place: afterwards word j holds rows 0..15 of lane j

@@ -297,9 +297,9 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                 }
             }
         }
-        return CTable.Matrix($"gn_l{index}_t{tp.Index}_vweights", "uint32_t",
-            $"{note} term {tp.Index}: binary conv {conv.Geometry.Kernel}x{conv.Geometry.Kernel} transposed for the vertical kernel, [{groups} groups of 32 channels x {taps} taps][{tapWords} input channels]: bit o = weight of channel 32 * group + o (1 = +1); pairs stored as W_i, W_i xor W_i+1",
-            table, groups * taps, CLiteral.Hex32, "group x tap");
+        return CTable.Flat($"gn_l{index}_t{tp.Index}_vweights", "uint32_t",
+            $"{note} term {tp.Index}: binary conv {conv.Geometry.Kernel}x{conv.Geometry.Kernel} transposed for the vertical kernel, flat [{groups} groups of 32 channels][{taps} taps][{tapWords} input channels]: bit o = weight of channel 32 * group + o (1 = +1); pairs stored as W_i, W_i xor W_i+1",
+            table, CLiteral.Hex32, tapWords, "words");
     }
 
     /// <summary>Adds M * K per class and channel: K = n_in * C on signs, (2^k - 1) * (+1 weights in bounds) on levels.</summary>
@@ -350,7 +350,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"                {{ /* term {tp.Index}: binary conv {g.Kernel}x{g.Kernel} stride {g.Stride} pad {g.Padding} on tensor {input.Id} \"{CLiteral.CommentText(input.Name)}\" ({input.Channels} channels, {kind}): count in rows {tp.Row}..{tp.Row + tp.Rows - 1} */\n");
         // w walks the term's weights tap by tap (the block advances it); a tap outside the input skips its words
-        string Tap(string indent, string pixel)
+        string Tap(string indent, string pixel, bool more)
         {
             int words = input.Words;
             var t = new StringBuilder();
@@ -359,32 +359,40 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             {
                 for (int wd = 0; wd < words; wd++)
                 {
-                    t.Append(CultureInfo.InvariantCulture, $"{indent}GN_VCOUNT32(rows + {tp.Row}, w, a[{wd}], {(wd < words - 1 ? "4" : p + "LAST_OCTS")}, {p}RIPPLE);\n");
+                    string assign = wd < words - 1 || more ? "w = " : "(void)";
+                    t.Append(CultureInfo.InvariantCulture, $"{indent}{assign}gn_vcount32_u32(rows + {tp.Row}, w, a[{wd}], {(wd < words - 1 ? "4" : p + "LAST_OCTS")}, {p}RIPPLE);\n");
                 }
                 return t.ToString();
             }
-            t.Append(CultureInfo.InvariantCulture, $"{indent}const uint32_t *wb = w;\n");
+            // every plane reads the same weights: each block starts at w, and w moves on once per word
+            bool keep = words > 1 || more;
+            if (keep)
+            {
+                t.Append(CultureInfo.InvariantCulture, $"{indent}const uint32_t *wb = w;\n");
+            }
             t.Append(CultureInfo.InvariantCulture, $"{indent}int32_t b;\n");
             if (words > 1)
             {
                 t.Append(CultureInfo.InvariantCulture, $"{indent}int32_t wd;\n");
                 t.Append(CultureInfo.InvariantCulture, $"{indent}for (wd = 0; wd < {p}WORDS - 1; wd++)\n{indent}{{\n");
                 t.Append(CultureInfo.InvariantCulture, $"{indent}    for (b = 0; b < {p}BITS; b++)\n{indent}    {{\n");
-                t.Append(CultureInfo.InvariantCulture, $"{indent}        wb = w;\n");
-                t.Append(CultureInfo.InvariantCulture, $"{indent}        GN_VCOUNT32(rows + {tp.Row} + b, wb, a[b * {p}WORDS + wd], 4, {p}RIPPLE);\n");
+                t.Append(CultureInfo.InvariantCulture, $"{indent}        wb = gn_vcount32_u32(rows + {tp.Row} + b, w, a[b * {p}WORDS + wd], 4, {p}RIPPLE);\n");
                 t.Append(CultureInfo.InvariantCulture, $"{indent}    }}\n{indent}    w = wb;\n{indent}}}\n");
             }
             t.Append(CultureInfo.InvariantCulture, $"{indent}for (b = 0; b < {p}BITS; b++)\n{indent}{{\n");
-            t.Append(CultureInfo.InvariantCulture, $"{indent}    wb = w;\n");
-            t.Append(CultureInfo.InvariantCulture, $"{indent}    GN_VCOUNT32(rows + {tp.Row} + b, wb, a[b * {p}WORDS + {words - 1}], {p}LAST_OCTS, {p}RIPPLE);\n");
-            t.Append(CultureInfo.InvariantCulture, $"{indent}}}\n{indent}w = wb;\n");
+            t.Append(CultureInfo.InvariantCulture, $"{indent}    {(more ? "wb = " : "(void)")}gn_vcount32_u32(rows + {tp.Row} + b, w, a[b * {p}WORDS + {words - 1}], {p}LAST_OCTS, {p}RIPPLE);\n");
+            t.Append(CultureInfo.InvariantCulture, $"{indent}}}\n");
+            if (more)
+            {
+                t.Append(CultureInfo.InvariantCulture, $"{indent}w = wb;\n");
+            }
             return t.ToString();
         }
-        sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *w = {weights}[g * {g.Kernel * g.Kernel}];\n");
+        sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *w = {weights} + g * {g.Kernel * g.Kernel * TapWords(input)};\n");
         if (g.Kernel == 1)
         {
             string pixel = $"(y * {p}S) * {p}IN_W + x * {p}S";
-            sb.Append("                    {\n").Append(Tap("                        ", pixel)).Append("                    }\n");
+            sb.Append("                    {\n").Append(Tap("                        ", pixel, more: false)).Append("                    }\n");
         }
         else
         {
@@ -407,7 +415,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"                            if ({colTest})\n                            {{\n                                w += {p}TAP_WORDS;\n                                continue;\n                            }}\n");
             }
-            sb.Append("                            {\n").Append(Tap("                                ", $"iy * {p}IN_W + ix")).Append("                            }\n");
+            sb.Append("                            {\n").Append(Tap("                                ", $"iy * {p}IN_W + ix", more: true)).Append("                            }\n");
             sb.Append("                        }\n                    }\n");
         }
         sb.Append("                }");
@@ -543,8 +551,9 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *tau0 = {row(0)}, *tau1 = {row(1)};\n");
         }
         string Sel(int k) => identity is null ? $"tau[{k}]" : $"((tau1[{k}] & s) | (tau0[{k}] & ~s))";
-        sb.Append("                    uint32_t borrow = 0u, nt;\n");
-        for (int bit = 0; bit < r; bit++)
+        sb.Append(CultureInfo.InvariantCulture, $"                    uint32_t nt = {Sel(0)};\n");
+        sb.Append(CultureInfo.InvariantCulture, $"                    uint32_t borrow = nt & rows[{conv.Row}];\n");
+        for (int bit = 1; bit < r; bit++)
         {
             sb.Append(CultureInfo.InvariantCulture, $"                    nt = {Sel(bit)};\n");
             sb.Append(CultureInfo.InvariantCulture, $"                    borrow = (nt & rows[{conv.Row + bit}]) | (borrow & (nt | rows[{conv.Row + bit}]));\n");
