@@ -13,20 +13,20 @@ public class FirmwareAgreementTests
         // Cortex-M0, 16 KiB RAM less a 2 KiB stack: a network that downsamples in its first group,
         // so only the stem output is 28x28 (activations are packed 32 channels to a word, so a
         // 28x28 tensor at 2 bits takes 6,272 bytes whatever its channel count up to 32).
-        { "microbit", 1, 2, true, "8,16,32", "2,2,2", 24 },
-        { "mps2-an385", 2, 2, true, "16,32,64", "1,2,2", 40 },
-        { "mps2-an386", 2, 2, false, "16,32,64", "1,2,2", 40 },
-        { "mps2-an386", 1, 4, true, "16,32,64", "1,2,2", 40 },
-        { "mps2-an386", 3, 2, true, "16,32,64", "1,2,2", 40 },
-        { "mps2-an500", 2, 4, true, "16,32,64", "1,2,2", 40 },
-        { "mps2-an505", 2, 2, true, "16,32,64", "1,2,2", 40 },
-        { "mps3-an547", 3, 4, true, "16,32,64", "1,2,2", 40 },
+        { "microbit", 1, 2, true, "8,16,32", "2,2,2", 64 },
+        { "mps2-an385", 2, 2, true, "16,32,64", "1,2,2", 64 },
+        { "mps2-an386", 2, 2, false, "16,32,64", "1,2,2", 64 },
+        { "mps2-an386", 1, 4, true, "16,32,64", "1,2,2", 64 },
+        { "mps2-an386", 3, 2, true, "16,32,64", "1,2,2", 64 },
+        { "mps2-an500", 2, 4, true, "16,32,64", "1,2,2", 64 },
+        { "mps2-an505", 2, 2, true, "16,32,64", "1,2,2", 64 },
+        { "mps3-an547", 3, 4, true, "16,32,64", "1,2,2", 64 },
         // 1-bit sign activations: the Thumb-1 loop (M0), the Thumb-2 loop without DSP (M3), with
         // odd channel counts (no channel unrolling, 2 and 3 words per pixel: M33) and with it (M7)
-        { "microbit", 1, 1, true, "8,32,64", "2,2,2", 24 },
-        { "mps2-an385", 2, 1, true, "16,32,64", "1,2,2", 40 },
-        { "mps2-an500", 2, 1, true, "16,32,64", "1,2,2", 40 },
-        { "mps2-an505", 2, 1, true, "17,33,66", "1,2,2", 40 },
+        { "microbit", 1, 1, true, "8,32,64", "2,2,2", 64 },
+        { "mps2-an385", 2, 1, true, "16,32,64", "1,2,2", 64 },
+        { "mps2-an500", 2, 1, true, "16,32,64", "1,2,2", 64 },
+        { "mps2-an505", 2, 1, true, "17,33,66", "1,2,2", 64 },
     };
 
     [Theory]
