@@ -4,8 +4,12 @@ namespace GroupNet.Codegen;
 
 /// <summary>
 /// Static activation memory, planned at generation time. Levels tensors share uint32 buffers: a
-/// buffer is free once the last layer reading its tensor has run (a layer never writes the buffer of
-/// one of its own inputs). Best fit among free buffers, growing the largest free one if none fits.
+/// buffer is free once the last layer reading its tensor has run. A layer writes the buffer of one of
+/// its own inputs only in place of a shortcut: when that input is read by nothing later and only by the
+/// layer's identity terms (each output pixel reads just its own input pixel, before the epilogue writes
+/// that pixel) and its pixels are at least as wide as the output's, the output takes the input's buffer
+/// (a residual block's sum overwrites the block's input, which is what lets a 28x28 network fit a 16 KiB
+/// part). Otherwise best fit among free buffers, growing the largest free one if none fits.
 /// Pooled tensors get their own int32 buffers; the image is the caller's.
 /// </summary>
 public sealed class BufferPlan
@@ -39,7 +43,11 @@ public sealed class BufferPlan
             // uint8 tensors share the same word buffers (the layer call casts the pointer).
             int need = output.Kind == TensorKind.Uint8 ? (output.ByteSize + 3) / 4 : output.LevelWords;
             int chosen = -1;
-            if (reuse)
+            if (reuse && InPlaceInput(model, i, lastUse) is int alias)
+            {
+                chosen = slots.FindIndex(slot => slot.Tensor == alias);
+            }
+            if (reuse && chosen < 0)
             {
                 var free = Enumerable.Range(0, slots.Count).Where(s => lastUse[slots[s].Tensor] < i).ToList();
                 var fitting = free.Where(s => slots[s].Size >= need).OrderBy(s => slots[s].Size).ThenBy(s => s).ToList();
@@ -65,6 +73,28 @@ public sealed class BufferPlan
             }
             Buffers.Insert(s, new PlannedBuffer(name, "uint32_t", slots[s].Size, slots[s].Tensors));
         }
+    }
+
+    /// <summary>The input tensor layer <paramref name="layer"/> may overwrite with its output, if any (see the class).</summary>
+    private static int? InPlaceInput(DeploymentModel model, int layer, int[] lastUse)
+    {
+        var l = model.Layers[layer];
+        var output = model.Tensors[l.Output];
+        if (!output.IsPacked)
+        {
+            return null;
+        }
+        foreach (int input in l.Terms.Select(t => t.Input).Distinct())
+        {
+            var x = model.Tensors[input];
+            if (input != 0 && x.IsPacked && lastUse[input] == layer && x.Height == output.Height && x.Width == output.Width
+                && x.Bits * x.Words >= output.Bits * output.Words
+                && l.Terms.Where(t => t.Input == input).All(t => t is IdentityTerm))
+            {
+                return input;
+            }
+        }
+        return null;
     }
 
     /// <summary>Buffers in declaration order: activation buffers, then pooled buffers.</summary>
