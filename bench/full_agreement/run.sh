@@ -9,7 +9,7 @@
 # each run a slice of the file.
 #
 # Options:
-#   --mnist-model M.gndm     MNIST model (default: train a short one: K=2 W1A2, 1 epoch on 6,000 images)
+#   --mnist-model M.gndm     MNIST model (default: train a short one: v1 K=1 W1A2, 1 epoch on 6,000 images)
 #   --fashion-model F.gndm   Fashion-MNIST model (default: train a short one: v1 K=1 W1A2, 1 epoch on 6,000 images)
 #   --boards a,b,...         boards (default: all six); a board a trained model does not fit (the 16 KiB
 #                            Cortex-M0) runs the same images through the small agreement network instead
@@ -39,8 +39,8 @@ work="$root/out/full_agreement"
 mkdir -p "$work"
 
 if [ -z "$mnist" ]; then
-  echo "training a short MNIST model (K=2 W1A2, 1 epoch, 6,000 images, 1 thread)" >&2
-  "${groupnet[@]}" train --bases 2 --bits 2 --epochs 1 --train-count 6000 --threads 1 --out "$work/mnist.ckpt" >&2
+  echo "training a short MNIST model (v1 K=1 W1A2, 1 epoch, 6,000 images, 1 thread)" >&2
+  "${groupnet[@]}" train --bases 1 --bits 2 --epochs 1 --train-count 6000 --threads 1 --out "$work/mnist.ckpt" >&2
   "${groupnet[@]}" export "$work/mnist.ckpt" --out "$work/mnist.gndm" --name mnist >&2
   mnist="$work/mnist.gndm"
 fi
