@@ -9,8 +9,8 @@
 # each run a slice of the file.
 #
 # Options:
-#   --mnist-model M.gndm     MNIST model (default: train a short one: v1 K=1 W1A2, 1 epoch on 6,000 images)
-#   --fashion-model F.gndm   Fashion-MNIST model (default: train a short one: v1 K=1 W1A2, 1 epoch on 6,000 images)
+#   --mnist-model M.gndm     MNIST model (default: train a short one: v1 K=1 W1A2, 3 epochs on 12,000 images)
+#   --fashion-model F.gndm   Fashion-MNIST model (default: train a short one: v1 K=1 W1A2, 3 epochs on 12,000 images)
 #   --boards a,b,...         boards (default: all six); a board a trained model does not fit (the 16 KiB
 #                            Cortex-M0) runs the same images through the small agreement network instead
 #                            (random integer weights, K=1, 2-bit, 8/16/32 channels, downsampling early);
@@ -39,17 +39,17 @@ work="$root/out/full_agreement"
 mkdir -p "$work"
 
 if [ -z "$mnist" ]; then
-  echo "training a short MNIST model (v1 K=1 W1A2, 1 epoch, 6,000 images, 1 thread)" >&2
-  "${groupnet[@]}" train --bases 1 --bits 2 --epochs 1 --train-count 6000 --threads 1 --out "$work/mnist.ckpt" >&2
+  echo "training a short MNIST model (v1 K=1 W1A2, 3 epochs, 12,000 images, 1 thread)" >&2
+  "${groupnet[@]}" train --bases 1 --bits 2 --epochs 3 --train-count 12000 --threads 1 --out "$work/mnist.ckpt" >&2
   "${groupnet[@]}" export "$work/mnist.ckpt" --out "$work/mnist.gndm" --name mnist >&2
   mnist="$work/mnist.gndm"
 fi
 if [ -z "$fashion" ]; then
-  echo "training a short Fashion-MNIST model (v1 K=1 W1A2, 1 epoch, 6,000 images, 1 thread)" >&2
+  echo "training a short Fashion-MNIST model (v1 K=1 W1A2, 3 epochs, 12,000 images, 1 thread)" >&2
   cat > "$work/fashion.yaml" <<'YAML'
 name: fashion-short
 dataset: fashion-mnist
-trainCount: 6000
+trainCount: 12000
 testCount: 1000
 seed: 1
 batch: 128
@@ -62,7 +62,7 @@ model:
   firstLast: fp32
   classes: 10
 recipe:
-  epochs: 1
+  epochs: 3
   lr: 0.05
   schedule: cosine
   bnBatches: 10

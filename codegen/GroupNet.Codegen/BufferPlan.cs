@@ -3,17 +3,20 @@ using GroupNet.Deployment.Model;
 namespace GroupNet.Codegen;
 
 /// <summary>
-/// Static activation memory, planned at generation time. Levels tensors share uint32 buffers: a
-/// buffer is free once the last layer reading its tensor has run. A layer writes the buffer of one of
-/// its own inputs only in place of a shortcut: when that input is read by nothing later and only by the
-/// layer's identity terms (each output pixel reads just its own input pixel, before the epilogue writes
-/// that pixel) and its pixels are at least as wide as the output's, the output takes the input's buffer
-/// (a residual block's sum overwrites the block's input, which is what lets a 28x28 network fit a 16 KiB
-/// part). Otherwise best fit among free buffers, growing the largest free one if none fits.
-/// Pooled tensors get their own int32 buffers; the image is the caller's.
+/// Static activation memory, planned at generation time: every levels, signs and uint8 tensor gets a word range
+/// of one arena, <c>gn_arena</c>, live from the layer that writes it to the last layer that reads it. A new
+/// tensor takes the lowest offset that overlaps no live tensor (first fit), so a small tensor can sit in the
+/// unused end of a large one's old place. A layer writes over one of its own inputs only in place of a shortcut:
+/// when that input is read by nothing later and only by the layer's identity terms (each output pixel reads just
+/// its own input pixel, before the epilogue writes that pixel) and its pixels are at least as wide as the
+/// output's, the output takes the input's offset (a residual block's sum overwrites the block's input, which is
+/// what lets a 28x28 network fit a 16 KiB part). Pooled tensors get their own int32 buffers; the image is the
+/// caller's. With reuse off every tensor has its own range.
 /// </summary>
 public sealed class BufferPlan
 {
+    public const string ArenaName = "gn_arena";
+
     private readonly Dictionary<int, string> _names = new();
 
     public BufferPlan(DeploymentModel model, bool reuse)
@@ -29,50 +32,49 @@ public sealed class BufferPlan
         }
         lastUse[model.Head.Input] = model.Layers.Length;
 
-        var slots = new List<(int Size, int Tensor, List<int> Tensors)>();
+        var placed = new List<(int Tensor, int Offset, int Size)>();
+        var pooled = new List<PlannedBuffer>();
+        int arenaWords = 0;
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var output = model.Tensors[model.Layers[i].Output];
             if (output.Kind == TensorKind.Pooled)
             {
-                string pooled = $"gn_pooled{output.Id}";
-                _names[output.Id] = pooled;
-                Buffers.Add(new PlannedBuffer(pooled, "int32_t", output.Channels, [output.Id]));
+                string name = $"gn_pooled{output.Id}";
+                _names[output.Id] = name;
+                pooled.Add(new PlannedBuffer(name, "int32_t", output.Channels, [output.Id]));
                 continue;
             }
-            // uint8 tensors share the same word buffers (the layer call casts the pointer).
+            // uint8 tensors live in the same word arena (the layer call casts the pointer).
             int need = output.Kind == TensorKind.Uint8 ? (output.ByteSize + 3) / 4 : output.LevelWords;
-            int chosen = -1;
+            int offset;
             if (reuse && InPlaceInput(model, i, lastUse) is int alias)
             {
-                chosen = slots.FindIndex(slot => slot.Tensor == alias);
-            }
-            if (reuse && chosen < 0)
-            {
-                var free = Enumerable.Range(0, slots.Count).Where(s => lastUse[slots[s].Tensor] < i).ToList();
-                var fitting = free.Where(s => slots[s].Size >= need).OrderBy(s => slots[s].Size).ThenBy(s => s).ToList();
-                chosen = fitting.Count > 0 ? fitting[0] : free.OrderByDescending(s => slots[s].Size).ThenBy(s => s).DefaultIfEmpty(-1).First();
-            }
-            if (chosen < 0)
-            {
-                slots.Add((need, output.Id, [output.Id]));
+                offset = placed.Single(p => p.Tensor == alias).Offset;
             }
             else
             {
-                var slot = slots[chosen];
-                slot.Tensors.Add(output.Id);
-                slots[chosen] = (Math.Max(slot.Size, need), output.Id, slot.Tensors);
+                var live = placed.Where(p => !reuse || lastUse[p.Tensor] >= i).OrderBy(p => p.Offset).ToList();
+                offset = 0;
+                foreach (var p in live)
+                {
+                    if (offset + need <= p.Offset)
+                    {
+                        break;
+                    }
+                    offset = Math.Max(offset, p.Offset + p.Size);
+                }
             }
+            placed.Add((output.Id, offset, need));
+            arenaWords = Math.Max(arenaWords, offset + need);
+            _names[output.Id] = offset == 0 ? ArenaName : $"({ArenaName} + {offset})";
+            Ranges.Add(new TensorRange(output.Id, offset, need));
         }
-        for (int s = 0; s < slots.Count; s++)
+        if (arenaWords > 0)
         {
-            string name = $"gn_act{s}";
-            foreach (int t in slots[s].Tensors)
-            {
-                _names[t] = name;
-            }
-            Buffers.Insert(s, new PlannedBuffer(name, "uint32_t", slots[s].Size, slots[s].Tensors));
+            Buffers.Add(new PlannedBuffer(ArenaName, "uint32_t", arenaWords, placed.Select(p => p.Tensor).ToList()));
         }
+        Buffers.AddRange(pooled);
     }
 
     /// <summary>The input tensor layer <paramref name="layer"/> may overwrite with its output, if any (see the class).</summary>
@@ -97,11 +99,17 @@ public sealed class BufferPlan
         return null;
     }
 
-    /// <summary>Buffers in declaration order: activation buffers, then pooled buffers.</summary>
+    /// <summary>Buffers in declaration order: the arena, then pooled buffers.</summary>
     public List<PlannedBuffer> Buffers { get; } = [];
+
+    /// <summary>Where each arena tensor lives, in the order the layers write them.</summary>
+    public List<TensorRange> Ranges { get; } = [];
 
     public int TotalBytes => Buffers.Sum(b => b.Size * 4);
 
-    /// <summary>The C name of the buffer holding tensor <paramref name="tensor"/> ("image" for tensor 0).</summary>
+    /// <summary>The C expression of tensor <paramref name="tensor"/>'s storage ("image" for tensor 0).</summary>
     public string NameOf(int tensor) => tensor == 0 ? "image" : _names[tensor];
 }
+
+/// <summary>Words [Offset, Offset + Size) of the activation arena hold tensor <paramref name="Tensor"/>.</summary>
+public sealed record TensorRange(int Tensor, int Offset, int Size);

@@ -104,7 +104,8 @@ public sealed class ModelEmitter
                 banner = Banner(sourceFile, "layer functions and inference"),
                 name,
                 activationBytes = plan.TotalBytes,
-                bufferNotes = plan.Buffers.Select(b => $"{b.CName}: {b.CType}[{b.Size}] holds tensor(s) {string.Join(", ", b.Tensors.Select(t => $"{t} \"{CLiteral.CommentText(model.Tensors[t].Name)}\""))}").ToArray(),
+                bufferNotes = plan.Ranges.Select(r => $"words {r.Offset}..{r.Offset + r.Size - 1} of {BufferPlan.ArenaName}: tensor {r.Tensor} \"{CLiteral.CommentText(model.Tensors[r.Tensor].Name)}\"")
+                    .Concat(plan.Buffers.Where(b => b.CType == "int32_t").Select(b => $"{b.CName}: int32_t[{b.Size}], tensor {b.Tensors[0]} \"{CLiteral.CommentText(model.Tensors[b.Tensors[0]].Name)}\"")).ToArray(),
                 buffers = plan.Buffers.Select(b => new { cname = b.CName, ctype = b.CType, size = b.Size }).ToArray(),
                 layers = layerCode,
                 calls,

@@ -9,7 +9,7 @@ namespace GroupNet.Firmware.Size;
 /// flash = code (.isr_vector, .text, .ARM.*) + weights + tables (thresholds, multipliers, head
 /// requantisation, biases) + test images (the harness's embedded <c>gn_test_images</c>) + other
 /// constants (the rest of .rodata: runtime tables, alignment) + the .data image;
-/// RAM = arena (the planned activation buffers <c>gn_act*</c>, <c>gn_pooled*</c>) + other static data
+/// RAM = arena (the planned activation arena <c>gn_arena</c> and <c>gn_pooled*</c>) + other static data
 /// (.data + .bss less the arena), with the stack separately (the board's reservation and the measured peak).
 /// </summary>
 /// <param name="Sections">Allocated sections.</param>
@@ -49,7 +49,7 @@ public sealed record MemoryBreakdown(
     private static readonly Regex LayerWeights = new(@"^gn_l(\d+)_t\d+_(weights|filters|vweights)$", RegexOptions.CultureInvariant);
     private static readonly Regex LayerTable = new(@"^gn_l(\d+)_", RegexOptions.CultureInvariant);
     private static readonly Regex LayerFunction = new(@"^gn_layer(\d+)_", RegexOptions.CultureInvariant);
-    private static readonly Regex ArenaBuffer = new(@"^gn_(act|pooled)\d+$", RegexOptions.CultureInvariant);
+    private static readonly Regex ArenaBuffer = new(@"^gn_(arena|act\d+|pooled\d+)$", RegexOptions.CultureInvariant);
 
     /// <summary>Sections whose bytes are code.</summary>
     public static IReadOnlyList<string> CodeSections { get; } = [".isr_vector", ".text", ".ARM.extab", ".ARM.exidx"];
