@@ -163,7 +163,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     AddConvBias(bias, classes, groups, cout, conv, tp.Input, plan);
                     tables.Add(VWeights(index, tp, conv, groups, cout, note));
                     constants.AddRange(ConvConstants(p, conv, tp));
-                    termCode.Add(ConvCode(index, tp, conv, ArgOf(tp.Input.Id), p, model));
+                    termCode.Add(ConvCode(index, tp, conv, ArgOf(tp.Input.Id), p));
                     break;
                 case IdentityTerm:
                     if (tp.Input.Kind == TensorKind.Signs)
@@ -341,101 +341,77 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         }
     }
 
-    private static string ConvCode(int index, TermPlan tp, BinaryConvTerm conv, string arg, string p, DeploymentModel model)
+    private string ConvCode(int index, TermPlan tp, BinaryConvTerm conv, string arg, string p)
     {
         var g = conv.Geometry;
         var input = tp.Input;
-        string kind = input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels";
-        string weights = $"gn_l{index}_t{tp.Index}_vweights";
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"                {{ /* term {tp.Index}: binary conv {g.Kernel}x{g.Kernel} stride {g.Stride} pad {g.Padding} on tensor {input.Id} \"{CLiteral.CommentText(input.Name)}\" ({input.Channels} channels, {kind}): count in rows {tp.Row}..{tp.Row + tp.Rows - 1} */\n");
-        // w walks the term's weights tap by tap (the block advances it); a tap outside the input skips its words
-        string Tap(string indent, string pixel, bool more)
+        int words = input.Words;
+        // w walks the term's weights tap by tap (the block advances it); a tap outside the input skips its words.
+        // Every plane of a tap reads the same weights: each plane's block starts at w, and w moves on once per word.
+        string Tap(string pixel, bool more, string indent) => Indent(templates.Render("vterm_tap", new
         {
-            int words = input.Words;
-            var t = new StringBuilder();
-            t.Append(CultureInfo.InvariantCulture, $"{indent}const uint32_t *a = {arg} + ({pixel}) * ({p}BITS * {p}WORDS);\n");
-            if (input.Bits == 1)
+            arg,
+            pixel,
+            p_ = p,
+            row = tp.Row,
+            signs = input.Bits == 1,
+            words = Enumerable.Range(0, words).Select(wd => new
             {
-                for (int wd = 0; wd < words; wd++)
-                {
-                    string assign = wd < words - 1 || more ? "w = " : "(void)";
-                    t.Append(CultureInfo.InvariantCulture, $"{indent}{assign}gn_vcount32_u32(rows + {tp.Row}, w, a[{wd}], {(wd < words - 1 ? "4" : p + "LAST_OCTS")}, {p}RIPPLE);\n");
-                }
-                return t.ToString();
-            }
-            // every plane reads the same weights: each block starts at w, and w moves on once per word
-            bool keep = words > 1 || more;
-            if (keep)
-            {
-                t.Append(CultureInfo.InvariantCulture, $"{indent}const uint32_t *wb = w;\n");
-            }
-            t.Append(CultureInfo.InvariantCulture, $"{indent}int32_t b;\n");
-            if (words > 1)
-            {
-                t.Append(CultureInfo.InvariantCulture, $"{indent}int32_t wd;\n");
-                t.Append(CultureInfo.InvariantCulture, $"{indent}for (wd = 0; wd < {p}WORDS - 1; wd++)\n{indent}{{\n");
-                t.Append(CultureInfo.InvariantCulture, $"{indent}    for (b = 0; b < {p}BITS; b++)\n{indent}    {{\n");
-                t.Append(CultureInfo.InvariantCulture, $"{indent}        wb = gn_vcount32_u32(rows + {tp.Row} + b, w, a[b * {p}WORDS + wd], 4, {p}RIPPLE);\n");
-                t.Append(CultureInfo.InvariantCulture, $"{indent}    }}\n{indent}    w = wb;\n{indent}}}\n");
-            }
-            t.Append(CultureInfo.InvariantCulture, $"{indent}for (b = 0; b < {p}BITS; b++)\n{indent}{{\n");
-            t.Append(CultureInfo.InvariantCulture, $"{indent}    {(more ? "wb = " : "(void)")}gn_vcount32_u32(rows + {tp.Row} + b, w, a[b * {p}WORDS + {words - 1}], {p}LAST_OCTS, {p}RIPPLE);\n");
-            t.Append(CultureInfo.InvariantCulture, $"{indent}}}\n");
-            if (more)
-            {
-                t.Append(CultureInfo.InvariantCulture, $"{indent}w = wb;\n");
-            }
-            return t.ToString();
-        }
-        sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *w = {weights} + g * {g.Kernel * g.Kernel * TapWords(input)};\n");
-        if (g.Kernel == 1)
+                index = wd,
+                octs = wd < words - 1 ? "4" : p + "LAST_OCTS",
+                assign = wd < words - 1 || more ? "w = " : "(void)",
+            }).ToArray(),
+            keep = words > 1 || more,
+            multiword = words > 1,
+            more,
+            lastWord = words - 1,
+        }), indent);
+        var (top, bottom) = BinaryConvTermEmitter.Borders(g, input.Height);
+        var (left, right) = BinaryConvTermEmitter.Borders(g, input.Width);
+        bool pointwise = g.Kernel == 1;
+        return templates.Render("vterm_conv", new
         {
-            string pixel = $"(y * {p}S) * {p}IN_W + x * {p}S";
-            sb.Append("                    {\n").Append(Tap("                        ", pixel, more: false)).Append("                    }\n");
-        }
-        else
-        {
-            var (top, bottom) = BinaryConvTermEmitter.Borders(g, input.Height);
-            var (left, right) = BinaryConvTermEmitter.Borders(g, input.Width);
-            string rowTest = string.Join(" || ", new[] { top ? "iy < 0" : null, bottom ? $"iy >= {p}IN_H" : null }.Where(s => s is not null));
-            string colTest = string.Join(" || ", new[] { left ? "ix < 0" : null, right ? $"ix >= {p}IN_W" : null }.Where(s => s is not null));
-            string origin = $"y * {p}S - {g.Padding}";
-            string originX = $"x * {p}S - {g.Padding}";
-            sb.Append("                    int32_t ky, kx;\n");
-            sb.Append("                    for (ky = 0; ky < 3; ky++)\n                    {\n");
-            sb.Append(CultureInfo.InvariantCulture, $"                        const int32_t iy = {origin} + ky;\n");
-            if (rowTest.Length > 0)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"                        if ({rowTest})\n                        {{\n                            w += 3 * {p}TAP_WORDS;\n                            continue;\n                        }}\n");
-            }
-            sb.Append("                        for (kx = 0; kx < 3; kx++)\n                        {\n");
-            sb.Append(CultureInfo.InvariantCulture, $"                            const int32_t ix = {originX} + kx;\n");
-            if (colTest.Length > 0)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"                            if ({colTest})\n                            {{\n                                w += {p}TAP_WORDS;\n                                continue;\n                            }}\n");
-            }
-            sb.Append("                            {\n").Append(Tap("                                ", $"iy * {p}IN_W + ix", more: true)).Append("                            }\n");
-            sb.Append("                        }\n                    }\n");
-        }
-        sb.Append("                }");
-        _ = model;
-        return sb.ToString();
+            t = tp.Index,
+            k = g.Kernel,
+            s = g.Stride,
+            pad = g.Padding,
+            input = input.Id,
+            inputName = CLiteral.CommentText(input.Name),
+            inC = input.Channels,
+            kind = input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels",
+            row = tp.Row,
+            rowEnd = tp.Row + tp.Rows - 1,
+            weights = $"gn_l{index}_t{tp.Index}_vweights",
+            groupWords = g.Kernel * g.Kernel * TapWords(input),
+            p_ = p,
+            pointwise,
+            tap = pointwise
+                ? Tap($"(y * {p}S) * {p}IN_W + x * {p}S", more: false, "                        ")
+                : Tap($"iy * {p}IN_W + ix", more: true, "                                "),
+            rowTest = string.Join(" || ", new[] { top ? "iy < 0" : null, bottom ? $"iy >= {p}IN_H" : null }.Where(x => x is not null)),
+            colTest = string.Join(" || ", new[] { left ? "ix < 0" : null, right ? $"ix >= {p}IN_W" : null }.Where(x => x is not null)),
+        }).TrimEnd('\n');
     }
 
-    private static string IdentityCode(int index, TermPlan tp, string arg, string p)
-    {
-        var input = tp.Input;
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"                {{ /* term {tp.Index}: identity on tensor {input.Id} \"{CLiteral.CommentText(input.Name)}\" ({input.Channels} channels, {(input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels")}): its bits are rows {tp.Row}..{tp.Row + tp.Rows - 1} */\n");
-        sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *a = {arg} + (y * GN_L{index}_OUT_W + x) * ({p}BITS * {p}WORDS);\n");
-        for (int b = 0; b < input.Bits; b++)
+    /// <summary>Prefixes every non-empty line of <paramref name="text"/> with <paramref name="indent"/>.</summary>
+    private static string Indent(string text, string indent) =>
+        string.Join("\n", text.TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? l : indent + l));
+
+    private string IdentityCode(int index, TermPlan tp, string arg, string p) =>
+        templates.Render("vterm_identity", new
         {
-            sb.Append(CultureInfo.InvariantCulture, $"                    rows[{tp.Row + b}] = a[{b} * {p}WORDS + g];\n");
-        }
-        sb.Append("                }");
-        return sb.ToString();
-    }
+            t = tp.Index,
+            index,
+            input = tp.Input.Id,
+            inputName = CLiteral.CommentText(tp.Input.Name),
+            inC = tp.Input.Channels,
+            kind = tp.Input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{tp.Input.Bits}-bit levels",
+            row = tp.Row,
+            rowEnd = tp.Row + tp.Rows - 1,
+            arg,
+            p_ = p,
+            planes = Enumerable.Range(0, tp.Input.Bits).Select(b => new { row = tp.Row + b, plane = b }).ToArray(),
+        }).TrimEnd('\n');
 
     /// <summary>
     /// The bit-sliced threshold of a +/-1 output: per channel the output bit is [z >= T] with z = B - c * D - c_s * s
@@ -445,7 +421,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     /// bit = ((D &lt;= tau) xor polarity) and keep, or force. D &lt;= tau is "no borrow out of tau - D", one
     /// majority per row: borrow' = maj(~tau_k, d_k, borrow).
     /// </summary>
-    private static (string Code, CTable Table) SlicedCode(int index, LayerPlan plan, AccumulateLayer layer, int classes, int groups,
+    private (string Code, CTable Table) SlicedCode(int index, LayerPlan plan, AccumulateLayer layer, int classes, int groups,
         Func<int, string> argOf, string note)
     {
         var conv = plan.Terms.Single(t => t.Term is BinaryConvTerm);
@@ -538,69 +514,54 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         var ctable = CTable.Matrix($"gn_l{index}_vtau", "uint32_t",
             $"{note}: bit-sliced thresholds per border class [{classes}]{(svals > 1 ? " x identity bit [2]" : "")} x group [{groups}]: rows of ~tau (bit k of channel o's ~tau in bit o), then polarity, keep, force; bit = ((D <= tau) xor polarity) & keep | force",
             table, classes * svals * groups, CLiteral.Hex32, "class x identity x group");
-        var sb = new StringBuilder();
-        string row(int sv) => $"gn_l{index}_vtau[(cls * {svals} + {sv}) * GN_L{index}_GROUPS + g]";
-        sb.Append(CultureInfo.InvariantCulture, $"                {{ /* epilogue, bit-sliced: +/-1 outputs of these 32 channels = ((D <= tau) xor polarity) & keep | force, D in rows {conv.Row}..{conv.Row + r - 1} */\n");
-        if (identity is null)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *tau = {row(0)};\n");
-        }
-        else
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t s = {argOf(identity.Input.Id)}[(y * GN_L{index}_OUT_W + x) * {identity.Input.Words} + g]; /* term {identity.Index}: identity, bit 1 = +1 */\n");
-            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t *tau0 = {row(0)}, *tau1 = {row(1)};\n");
-        }
+        string Row(int sv) => $"gn_l{index}_vtau[(cls * {svals} + {sv}) * GN_L{index}_GROUPS + g]";
         string Sel(int k) => identity is null ? $"tau[{k}]" : $"((tau1[{k}] & s) | (tau0[{k}] & ~s))";
-        sb.Append(CultureInfo.InvariantCulture, $"                    uint32_t nt = {Sel(0)};\n");
-        sb.Append(CultureInfo.InvariantCulture, $"                    uint32_t borrow = nt & rows[{conv.Row}];\n");
-        for (int bit = 1; bit < r; bit++)
+        string code = templates.Render("vepilogue_sliced", new
         {
-            sb.Append(CultureInfo.InvariantCulture, $"                    nt = {Sel(bit)};\n");
-            sb.Append(CultureInfo.InvariantCulture, $"                    borrow = (nt & rows[{conv.Row + bit}]) | (borrow & (nt | rows[{conv.Row + bit}]));\n");
-        }
-        sb.Append(CultureInfo.InvariantCulture, $"                    out[(y * GN_L{index}_OUT_W + x) * GN_L{index}_OUT_WORDS + g] = ((~borrow ^ {Sel(r)}) & {Sel(r + 1)}) | {Sel(r + 2)};\n");
-        sb.Append("                }");
-        return (sb.ToString(), ctable);
+            index,
+            row = conv.Row,
+            rowEnd = conv.Row + r - 1,
+            identity = identity is not null,
+            identityArg = identity is null ? "" : argOf(identity.Input.Id),
+            identityWords = identity?.Input.Words ?? 0,
+            identityTerm = identity?.Index ?? 0,
+            tau0 = Row(0),
+            tau1 = Row(1),
+            first = new { select = Sel(0), row = conv.Row },
+            bits = Enumerable.Range(1, r - 1).Select(bit => new { select = Sel(bit), row = conv.Row + bit }).ToArray(),
+            polarity = Sel(r),
+            keep = Sel(r + 1),
+            force = Sel(r + 2),
+        }).TrimEnd('\n');
+        return (code, ctable);
     }
 
     private static long FloorDiv(long a, long b) => (a / b) - ((a % b != 0 && ((a < 0) != (b < 0))) ? 1 : 0);
 
     /// <summary>After the transposes word j of block k holds rows 16k .. 16k + 15 of lane j (bits 0-15) and of
     /// lane j + 16 (bits 16-31); each term's count is a bit field of its block's word.</summary>
-    private static string LaneCode(int index, LayerPlan plan, int cout)
+    private string LaneCode(int index, LayerPlan plan, int cout)
     {
-        var sb = new StringBuilder();
         int blocks = plan.RowCount / BlockRows;
-        bool partial = cout % 32 != 0;
-        sb.Append("                for (j = 0; j < 16; j++)\n                {\n");
-        for (int b = 0; b < blocks; b++)
+        var lanes = new[] { (0, "lo"), (16, "lo + 16") }.Select(h =>
         {
-            sb.Append(CultureInfo.InvariantCulture, $"                    const uint32_t v{b} = rows[{b * BlockRows} + j];\n");
-        }
-        sb.Append("                    const int32_t lo = g * 32 + j;\n");
-        foreach (var (half, lane) in new[] { (0, "lo"), (16, "lo + 16") })
-        {
-            string indent = "                    ";
-            if (partial)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"{indent}if ({lane} < GN_L{index}_COUT)\n{indent}{{\n");
-                indent += "    ";
-            }
-            var expr = new StringBuilder($"(uint32_t)bias[{lane}]");
+            var expr = new StringBuilder($"(uint32_t)bias[{h.Item2}]");
             foreach (var tp in plan.Terms)
             {
                 string p = $"GN_L{index}_T{tp.Index}_";
-                int shift = half + tp.Row % BlockRows;
-                string field = shift == 0 ? $"(v{tp.Row / BlockRows} & {p}FIELD_MASK)" : $"((v{tp.Row / BlockRows} >> {shift}) & {p}FIELD_MASK)";
-                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{lane}] * {field}");
+                int shift = h.Item1 + tp.Row % BlockRows;
+                string v = $"v{tp.Row / BlockRows}";
+                string field = shift == 0 ? $"({v} & {p}FIELD_MASK)" : $"(({v} >> {shift}) & {p}FIELD_MASK)";
+                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{h.Item2}] * {field}");
             }
-            sb.Append(CultureInfo.InvariantCulture, $"{indent}z[{lane}] = gn_vcount_s32({expr});\n");
-            if (partial)
-            {
-                sb.Append("                    }\n");
-            }
-        }
-        sb.Append("                }");
-        return sb.ToString();
+            return new { lane = h.Item2, expr = expr.ToString() };
+        }).ToArray();
+        return templates.Render("vlanes", new
+        {
+            index,
+            partial = cout % 32 != 0,
+            blocks = Enumerable.Range(0, blocks).Select(b => new { block = b, first = b * BlockRows }).ToArray(),
+            lanes,
+        }).TrimEnd('\n');
     }
 }
