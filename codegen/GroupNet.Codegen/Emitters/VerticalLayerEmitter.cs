@@ -163,7 +163,6 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     AddConvBias(bias, classes, groups, cout, conv, tp.Input, plan);
                     tables.Add(VWeights(index, tp, conv, groups, cout, note));
                     constants.AddRange(ConvConstants(p, conv, tp));
-                    termCode.Add(ConvCode(index, tp, conv, ArgOf(tp.Input.Id), p));
                     break;
                 case IdentityTerm:
                     if (tp.Input.Kind == TensorKind.Signs)
@@ -185,6 +184,8 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     break;
             }
         }
+        // Conv terms of one shape (a group's K bases, their K shortcuts) share one copy of the code: a loop over them.
+        termCode.InsertRange(0, plan.Terms.Where(t => t.Term is BinaryConvTerm).GroupBy(Shape).Select(same => ConvCode(index, same.ToList(), ArgOf)));
         if (!plan.Sliced)
         {
             tables.Insert(0, CTable.Matrix($"gn_l{index}_vbias", "int32_t",
@@ -341,55 +342,77 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         }
     }
 
-    private string ConvCode(int index, TermPlan tp, BinaryConvTerm conv, string arg, string p)
+    /// <summary>What makes conv terms interchangeable in one loop: geometry, input shape and counter layout.</summary>
+    private static string Shape(TermPlan tp) =>
+        $"{((BinaryConvTerm)tp.Term).Geometry}|{tp.Input.Kind}|{tp.Input.Height}x{tp.Input.Width}x{tp.Input.Channels}x{tp.Input.Bits}|{tp.Rows}|{tp.Ripple}";
+
+    private string ConvCode(int index, IReadOnlyList<TermPlan> same, Func<int, string> argOf)
     {
+        var tp = same[0];
+        var conv = (BinaryConvTerm)tp.Term;
+        string p = $"GN_L{index}_T{tp.Index}_";
+        bool loop = same.Count > 1;
+        string arg = loop ? "in" : argOf(tp.Input.Id);
+        string rowsBase = loop ? "r" : $"rows + {tp.Row}";
         var g = conv.Geometry;
         var input = tp.Input;
         int words = input.Words;
         // w walks the term's weights tap by tap (the block advances it); a tap outside the input skips its words.
         // Every plane of a tap reads the same weights: each plane's block starts at w, and w moves on once per word.
+        // Whole words share one block (a loop when there are several); a partial last word has its own.
+        bool partial = input.Channels % 32 != 0;
+        int fullWords = partial ? words - 1 : words;
         string Tap(string pixel, bool more, string indent) => Indent(templates.Render("vterm_tap", new
         {
             arg,
             pixel,
             p_ = p,
-            row = tp.Row,
+            rowsBase,
             signs = input.Bits == 1,
-            words = Enumerable.Range(0, words).Select(wd => new
-            {
-                index = wd,
-                octs = wd < words - 1 ? "4" : p + "LAST_OCTS",
-                assign = wd < words - 1 || more ? "w = " : "(void)",
-            }).ToArray(),
-            keep = words > 1 || more,
-            multiword = words > 1,
-            more,
+            loop = fullWords > 1,
+            single = fullWords == 1,
+            partial,
+            fullWords,
             lastWord = words - 1,
+            more,
+            assignFull = partial || more ? "w = " : "(void)",
+            assignPartial = more ? "w = " : "(void)",
+            moveFull = partial || more,
+            needWb = fullWords > 1 || (fullWords == 1 && (partial || more)) || (partial && more),
         }), indent);
         var (top, bottom) = BinaryConvTermEmitter.Borders(g, input.Height);
         var (left, right) = BinaryConvTermEmitter.Borders(g, input.Width);
         bool pointwise = g.Kernel == 1;
-        return templates.Render("vterm_conv", new
+        string body = templates.Render("vterm_conv_body", new
         {
-            t = tp.Index,
-            k = g.Kernel,
-            s = g.Stride,
-            pad = g.Padding,
-            input = input.Id,
-            inputName = CLiteral.CommentText(input.Name),
-            inC = input.Channels,
-            kind = input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels",
-            row = tp.Row,
-            rowEnd = tp.Row + tp.Rows - 1,
-            weights = $"gn_l{index}_t{tp.Index}_vweights",
-            groupWords = g.Kernel * g.Kernel * TapWords(input),
             p_ = p,
+            pad = g.Padding,
             pointwise,
             tap = pointwise
                 ? Tap($"(y * {p}S) * {p}IN_W + x * {p}S", more: false, "                        ")
                 : Tap($"iy * {p}IN_W + ix", more: true, "                                "),
             rowTest = string.Join(" || ", new[] { top ? "iy < 0" : null, bottom ? $"iy >= {p}IN_H" : null }.Where(x => x is not null)),
             colTest = string.Join(" || ", new[] { left ? "ix < 0" : null, right ? $"ix >= {p}IN_W" : null }.Where(x => x is not null)),
+        });
+        string Names(Func<TermPlan, string> f) => string.Join(", ", same.Select(f));
+        return templates.Render("vterm_conv", new
+        {
+            what = loop ? "terms " + Names(t => t.Index.ToString(CultureInfo.InvariantCulture)) : $"term {tp.Index}",
+            k = g.Kernel,
+            s = g.Stride,
+            pad = g.Padding,
+            inputs = Names(t => $"tensor {t.Input.Id} \"{CLiteral.CommentText(t.Input.Name)}\""),
+            inC = input.Channels,
+            kind = input.Kind == TensorKind.Signs ? "+/-1 signs" : $"{input.Bits}-bit levels",
+            rows = Names(t => $"{t.Row}..{t.Row + t.Rows - 1}"),
+            loop,
+            count = same.Count,
+            insList = Names(t => argOf(t.Input.Id)),
+            weightsList = Names(t => $"gn_l{index}_t{t.Index}_vweights"),
+            rowList = Names(t => t.Row.ToString(CultureInfo.InvariantCulture)),
+            weights = $"gn_l{index}_t{tp.Index}_vweights",
+            groupWords = g.Kernel * g.Kernel * TapWords(input),
+            body = loop ? Indent(body, "    ") : body.TrimEnd('\n'),
         }).TrimEnd('\n');
     }
 
