@@ -27,9 +27,14 @@ n = r["instructions_per_inference"]
 print(f"| {r['board']} | {r['core']} | {r['flash_bytes']:,} | {r['ram_bytes']:,} | {sum(n) // len(n):,} | {r['identical']}/{r['images']} identical |")
 PY
   else
-    reason=$(grep -m1 -E "overflowed|error" /tmp/gn-bench-boards.err | sed 's/"/\\"/g' || true)
+    # the one-line error's summary: "The image does not fit board ...: region `RAM' overflowed by N bytes (...)"
+    reason=$(grep -m1 -E "overflowed|error" /tmp/gn-bench-boards.err | sed -e 's/^groupnet: error: //' -e 's/ command: .*//' -e 's/"/\\"/g' || true)
     printf '%s{"board": "%s", "error": "%s"}' "$sep" "$board" "$reason" >> "$out.tmp"
-    echo "| $board | - | - | - | - | does not build/run: $reason |"
+    if overflow=$(echo "$reason" | grep -oE "region .(RAM|FLASH). overflowed by [0-9]+ bytes"); then
+      echo "| $board | - | - | - | - | does not fit: $overflow |"
+    else
+      echo "| $board | - | - | - | - | does not build/run: $reason |"
+    fi
   fi
   sep=", "
 done

@@ -14,6 +14,34 @@ namespace GroupNet.EmulatorTests;
 /// </summary>
 public class ReportCommandTests
 {
+    /// <summary>The per-channel build configuration (O2:perchannel) trades instructions for flash on a Thumb-2 core for 2-bit activations: the same
+    /// model, bit-exact both ways, with less flash and more instructions than the vertical kernel's -O2 build.</summary>
+    [Fact]
+    public void Per_channel_kernels_take_less_flash_and_more_instructions_for_2_bit_layers_on_the_M4()
+    {
+        var model = ReportModel.Load("random:k=1,bits=2,seed=3");
+        var images = TestImages.Make(1, model.Model.InputBytes, seed: 4);
+        var grid = new ReportGrid
+        {
+            Models = [model],
+            Boards = [Boards.Mps2An386],
+            OptimizationLevels = GroupNet.Cli.Commands.ReportCommand.ParseLevels("O2,O2:perchannel"),
+            Images = images,
+            TestSet = null,
+            Jobs = 2,
+        };
+        string outDir = RepositoryPaths.Scratch("report-perchannel");
+
+        var cells = new ReportRunner(RepositoryPaths.Root, Path.Combine(outDir, "work")).Run(grid);
+
+        cells.Should().HaveCount(2).And.OnlyContain(c => c.Status == "ok");
+        cells.Select(c => c.Agreement).Should().Equal((1, 1), (1, 1));
+        var fast = cells.Single(c => c.OptimizationLevel == "-O2");
+        var compact = cells.Single(c => c.OptimizationLevel == "-O2:perchannel");
+        compact.Memory!.FlashBytes.Should().BeLessThan(fast.Memory!.FlashBytes);
+        compact.InstructionsPerInference.Should().BeGreaterThan(fast.InstructionsPerInference!.Value);
+    }
+
     [Fact]
     public void Report_writes_markdown_csv_json_and_svg_with_the_documented_shape()
     {

@@ -24,7 +24,7 @@ public static class ReportCommand
             Description = "comma-separated cores or board names: " + string.Join(", ", Boards.All.Select(b => $"{b.Core} ({b.Name})")) + "; default all six",
             DefaultValueFactory = _ => string.Join(",", Boards.All.Select(b => b.Core)),
         };
-        var opt = new Option<string>("--opt") { Description = "comma-separated GCC optimisation levels, e.g. O2,Os,O3 (one firmware build per level)", DefaultValueFactory = _ => "O2" };
+        var opt = new Option<string>("--opt") { Description = "comma-separated GCC optimisation levels, e.g. O2,Os,O3, each optionally with :perchannel (the per-channel kernels on every core instead of the vertical kernel of the Thumb-2 cores: for 2- and 4-bit activations less flash, more instructions); one firmware build per level", DefaultValueFactory = _ => "O2" };
         var dataset = new Option<string>("--dataset") { Description = "test set for accuracy: mnist, fashion-mnist, or none", DefaultValueFactory = _ => "mnist" };
         var data = new Option<DirectoryInfo?>("--data") { Description = "data set folder (default .cache/mnist/package/data or .cache/fashion-mnist)" };
         var testCount = new Option<int>("--test-count") { Description = "test images for accuracy (C# integer reference; 0 = whole test set)", DefaultValueFactory = _ => 0 };
@@ -136,20 +136,32 @@ public static class ReportCommand
         return boards.Count > 0 ? boards : throw new UserInputException("--cores: no core given");
     }
 
-    /// <summary>Optimisation levels as GCC flags: O2 and -O2 both give -O2.</summary>
+    /// <summary>Build configurations: a GCC optimisation level (O2 and -O2 both give -O2), optionally with
+    /// <c>:perchannel</c> (O2:perchannel, Os:perchannel): the per-channel kernels on every core instead of the Thumb-2 cores'
+    /// vertical kernel (<c>-DGN_HAVE_VCOUNT=0</c>): with 2- and 4-bit activations less flash for more instructions.</summary>
     public static IReadOnlyList<string> ParseLevels(string text)
     {
         var levels = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.StartsWith('-') ? l : "-" + l).Distinct().ToArray();
         foreach (var l in levels)
         {
-            if (l is not ("-O0" or "-O1" or "-O2" or "-O3" or "-Os" or "-Oz" or "-Og" or "-Ofast"))
+            string level = l.EndsWith(PerChannelSuffix, StringComparison.Ordinal) ? l[..^PerChannelSuffix.Length] : l;
+            if (level is not ("-O0" or "-O1" or "-O2" or "-O3" or "-Os" or "-Oz" or "-Og" or "-Ofast"))
             {
-                throw new UserInputException($"--opt: '{l}' is not a GCC optimisation level (O0, O1, O2, O3, Os, Oz, Og, Ofast)");
+                throw new UserInputException($"--opt: '{l}' is not a GCC optimisation level (O0, O1, O2, O3, Os, Oz, Og, Ofast), optionally with {PerChannelSuffix} (Os{PerChannelSuffix})");
             }
         }
         return levels.Length > 0 ? levels : throw new UserInputException("--opt: no level given");
     }
+
+    /// <summary>The suffix of a build configuration that uses the per-channel kernels everywhere.</summary>
+    public const string PerChannelSuffix = ":perchannel";
+
+    /// <summary>The C flags of a build configuration of <see cref="ParseLevels"/>.</summary>
+    public static string CompilerFlags(string configuration) =>
+        configuration.EndsWith(PerChannelSuffix, StringComparison.Ordinal)
+            ? configuration[..^PerChannelSuffix.Length] + " -DGN_HAVE_VCOUNT=0"
+            : configuration;
 
     private static (IReadOnlyList<byte[]> Images, byte[] Labels, string Name)? LoadTestSet(string dataset, DirectoryInfo? folder, int count, int inputBytes)
     {

@@ -53,9 +53,9 @@ public sealed record ReportModel(string Label, string Source, DeploymentModel Mo
                 string int8Name = $"random_int8_s{seed}";
                 return new ReportModel(int8Name, source, new RandomInt8ModelBuilder { Seed = seed, Name = int8Name }.Build());
             }
-            if (k < 1 || bits is not (2 or 4))
+            if (k < 1 || bits is not (1 or 2 or 4))
             {
-                throw new UserInputException($"model '{source}': k must be >= 1 and bits 2 or 4");
+                throw new UserInputException($"model '{source}': k must be >= 1 and bits 1 (+/-1 signs), 2 or 4");
             }
             string name = $"random_k{k}_b{bits}_s{seed}";
             return new ReportModel(name, source, new RandomModelBuilder { Seed = seed, Name = name, Branches = k, ActivationBits = bits }.Build());

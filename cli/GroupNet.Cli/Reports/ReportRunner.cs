@@ -63,11 +63,11 @@ public sealed class ReportRunner(string repoRoot, string workDir)
     {
         var watch = Stopwatch.StartNew();
         var cell = new ReportCell { Model = m, Board = board, OptimizationLevel = opt, Status = "ok" };
-        string buildDir = Path.Combine(workDir, Safe(m.Label), $"build-{board.Name}{opt}");
+        string buildDir = Path.Combine(workDir, Safe(m.Label), $"build-{board.Name}{opt.Replace(':', '-')}");
         FirmwareBuildResult build;
         try
         {
-            build = new FirmwareBuilder(repoRoot) { OptimizationLevel = opt, ParallelJobs = 1 }.Build(board, modelDir, buildDir);
+            build = new FirmwareBuilder(repoRoot) { OptimizationLevel = GroupNet.Cli.Commands.ReportCommand.CompilerFlags(opt), ParallelJobs = 1 }.Build(board, modelDir, buildDir);
         }
         catch (ExternalToolException ex) when (FirmwareBuilder.FindOverflows(ex.Output).Count > 0)
         {
