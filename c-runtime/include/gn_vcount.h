@@ -173,6 +173,27 @@ GN_INLINE void gn_vcount_transpose16_u32(uint32_t *r, int32_t used)
 #undef GN_VSWAP
 }
 
+/**
+ * @brief Adds a bit-sliced constant to a counter: lane o of @p rows gains the number whose bit k is bit o of
+ *        @p k[k] (ripple-carry, one full adder per row). The generated layers add, at a border pixel, what the
+ *        taps outside the input would have counted with all-zero activations, so that the count and the bias
+ *        do not depend on the border class.
+ * @param rows uint32_t [n], the counter; no lane may overflow n bits
+ * @param k    uint32_t [n], the constant's rows
+ * @param n    rows
+ */
+GN_INLINE void gn_vcount_add_u32(uint32_t *rows, const uint32_t *k, int32_t n)
+{
+    uint32_t carry = 0u;
+    int32_t i;
+    for (i = 0; i < n; i++)
+    {
+        uint32_t r = rows[i], c = k[i], t = r ^ c;
+        rows[i] = t ^ carry;
+        carry = (r & c) | (carry & t);
+    }
+}
+
 /** @brief The int32 whose two's complement bits are @p bits (no implementation-defined conversion). */
 GN_INLINE int32_t gn_vcount_s32(uint32_t bits)
 {

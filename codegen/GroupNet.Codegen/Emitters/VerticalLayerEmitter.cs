@@ -30,7 +30,11 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
 
     /// <param name="Sliced">A +/-1 output from one binary conv and at most one +/-1 identity: the threshold is compared
     /// bit-sliced, 32 channels at once, with no transpose (see <see cref="SlicedCode"/>).</param>
-    private sealed record LayerPlan(IReadOnlyList<TermPlan> Terms, int RowCount, BinaryConvTerm? Bordered, TensorSpec? BorderedInput, bool Sliced);
+    /// <param name="BorderCorrected">Bordered convs on k-bit levels: at a border pixel the counter gains, bit-sliced,
+    /// what the taps outside the input would count with all-zero activations ((2^k - 1) times their +1 weights), so the
+    /// bias is that of all taps (acc = (2^k - 1) * P - D; docs/integer-arithmetic.md): one bias row instead of nine,
+    /// and per class only the constant's rows.</param>
+    private sealed record LayerPlan(IReadOnlyList<TermPlan> Terms, int RowCount, BinaryConvTerm? Bordered, TensorSpec? BorderedInput, bool Sliced, bool BorderCorrected);
 
     /// <summary>Whether layer <paramref name="index"/> can use the vertical kernel.</summary>
     public static bool Eligible(DeploymentModel model, int index) => Plan(model, model.Layers[index]) is not null;
@@ -106,7 +110,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             && plans.Count(t => t.Term is BinaryConvTerm) == 1
             && plans.Count(t => t.Term is IdentityTerm) == plans.Count - 1 && plans.Count <= 2
             && plans.All(t => t.Term is BinaryConvTerm || t.Input.Kind == TensorKind.Signs);
-        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced);
+        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced, borderedInput?.Kind == TensorKind.Levels);
     }
 
     private static bool HasBorders(ConvGeometry g, TensorSpec input)
@@ -136,7 +140,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         };
         constants.AddRange(epilogueConstants);
 
-        int classes = plan.Bordered is null ? 1 : 9;
+        int classes = plan.Bordered is null || plan.BorderCorrected ? 1 : 9;
         var bias = new int[classes * groups * 32];
         var termCode = new List<string>();
         foreach (var tp in plan.Terms)
@@ -162,6 +166,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                 case BinaryConvTerm conv:
                     AddConvBias(bias, classes, groups, cout, conv, tp.Input, plan);
                     tables.Add(VWeights(index, tp, conv, groups, cout, note));
+                    if (plan.BorderCorrected && HasBorders(conv.Geometry, tp.Input))
+                    {
+                        tables.Add(BorderTable(index, tp, conv, groups, cout, note));
+                    }
                     constants.AddRange(ConvConstants(p, conv, tp));
                     break;
                 case IdentityTerm:
@@ -185,7 +193,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             }
         }
         // Conv terms of one shape (a group's K bases, their K shortcuts) share one copy of the code: a loop over them.
-        termCode.InsertRange(0, plan.Terms.Where(t => t.Term is BinaryConvTerm).GroupBy(Shape).Select(same => ConvCode(index, same.ToList(), ArgOf)));
+        termCode.InsertRange(0, plan.Terms.Where(t => t.Term is BinaryConvTerm).GroupBy(Shape).Select(same => ConvCode(index, same.ToList(), ArgOf, plan.BorderCorrected)));
         if (!plan.Sliced)
         {
             tables.Insert(0, CTable.Matrix($"gn_l{index}_vbias", "int32_t",
@@ -236,6 +244,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             @params = string.Join(", ", parameters),
             prologue,
             classCode,
+            biasRow = classes > 1 ? "cls" : "0",
             terms = termCode,
             transposes,
             lanes,
@@ -303,13 +312,48 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             table, CLiteral.Hex32, tapWords, "words");
     }
 
+    /// <summary>Per border class 1..8 and group, the rows of (2^k - 1) * (+1 weights of the taps outside the input), the
+    /// count those taps would add with all-zero activations (gn_vcount_add_u32()).</summary>
+    private static CTable BorderTable(int index, TermPlan tp, BinaryConvTerm conv, int groups, int cout, string note)
+    {
+        var g = conv.Geometry;
+        int taps = g.Kernel * g.Kernel, words = tp.Input.Words, r = tp.FieldRows;
+        var table = new uint[8 * groups * r];
+        for (int cls = 1; cls < 9; cls++)
+        {
+            int vy = cls / 3, vx = cls % 3;
+            for (int o = 0; o < cout; o++)
+            {
+                long count = 0;
+                for (int t = 0; t < taps; t++)
+                {
+                    int ky = t / g.Kernel, kx = t % g.Kernel;
+                    if ((vy == 1 && ky == 0) || (vy == 2 && ky == 2) || (vx == 1 && kx == 0) || (vx == 2 && kx == 2))
+                    {
+                        for (int w = 0; w < words; w++)
+                        {
+                            count += ((1L << tp.Input.Bits) - 1) * System.Numerics.BitOperations.PopCount(conv.Weights[(o * taps + t) * words + w]);
+                        }
+                    }
+                }
+                int at = ((cls - 1) * groups + o / 32) * r;
+                for (int bit = 0; bit < r; bit++)
+                {
+                    table[at + bit] |= (uint)((count >> bit) & 1) << (o % 32);
+                }
+            }
+        }
+        return CTable.Matrix($"gn_l{index}_t{tp.Index}_vborder", "uint32_t",
+            $"{note} term {tp.Index}: per border class 1..8 x group [{groups}], the {r} rows of (2^k - 1) * (+1 weights of the taps outside the input), added to the count at a border pixel",
+            table, 8 * groups, CLiteral.Hex32, "class x group");
+    }
+
     /// <summary>Adds M * K per class and channel: K = n_in * C on signs, (2^k - 1) * (+1 weights in bounds) on levels.</summary>
     private static void AddConvBias(int[] bias, int classes, int groups, int cout, BinaryConvTerm conv, TensorSpec input, LayerPlan plan)
     {
         var g = conv.Geometry;
         int taps = g.Kernel * g.Kernel, words = input.Words;
-        bool bordered = HasBorders(g, input);
-        _ = plan;
+        bool bordered = HasBorders(g, input) && !plan.BorderCorrected;
         for (int cls = 0; cls < classes; cls++)
         {
             int vy = cls / 3, vx = cls % 3;
@@ -346,10 +390,11 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     private static string Shape(TermPlan tp) =>
         $"{((BinaryConvTerm)tp.Term).Geometry}|{tp.Input.Kind}|{tp.Input.Height}x{tp.Input.Width}x{tp.Input.Channels}x{tp.Input.Bits}|{tp.Rows}|{tp.Ripple}";
 
-    private string ConvCode(int index, IReadOnlyList<TermPlan> same, Func<int, string> argOf)
+    private string ConvCode(int index, IReadOnlyList<TermPlan> same, Func<int, string> argOf, bool correctedLayer)
     {
         var tp = same[0];
         var conv = (BinaryConvTerm)tp.Term;
+        bool corrected = correctedLayer && HasBorders(conv.Geometry, tp.Input);
         string p = $"GN_L{index}_T{tp.Index}_";
         bool loop = same.Count > 1;
         string arg = loop ? "in" : argOf(tp.Input.Id);
@@ -397,6 +442,8 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         string Names(Func<TermPlan, string> f) => string.Join(", ", same.Select(f));
         return templates.Render("vterm_conv", new
         {
+            index,
+            row = tp.Row,
             what = loop ? "terms " + Names(t => t.Index.ToString(CultureInfo.InvariantCulture)) : $"term {tp.Index}",
             k = g.Kernel,
             s = g.Stride,
@@ -412,6 +459,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             rowList = Names(t => t.Row.ToString(CultureInfo.InvariantCulture)),
             weights = $"gn_l{index}_t{tp.Index}_vweights",
             groupWords = g.Kernel * g.Kernel * TapWords(input),
+            corrected = corrected,
+            borderList = Names(t => $"&gn_l{index}_t{t.Index}_vborder[0][0]"),
+            border = $"&gn_l{index}_t{tp.Index}_vborder[0][0]",
+            borderRows = tp.FieldRows,
             body = loop ? Indent(body, "    ") : body.TrimEnd('\n'),
         }).TrimEnd('\n');
     }
