@@ -588,7 +588,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         var ctable = CTable.Matrix($"gn_l{index}_vtau", "uint32_t",
             $"{note}: bit-sliced thresholds per border class [{classes}]{(svals > 1 ? " x identity bit [2]" : "")} x group [{groups}]: rows of ~tau (bit k of channel o's ~tau in bit o), then polarity, keep, force; bit = ((D <= tau) xor polarity) & keep | force",
             table, classes * svals * groups, CLiteral.Hex32, "class x identity x group");
-        string Row(int sv) => $"gn_l{index}_vtau[(cls * {svals} + {sv}) * GN_L{index}_GROUPS + g]";
+        // One class where the border is corrected in the count (levels input): the table has no other rows.
+        string Row(int sv) => classes > 1
+            ? $"gn_l{index}_vtau[(cls * {svals} + {sv}) * GN_L{index}_GROUPS + g]"
+            : sv == 0 ? $"gn_l{index}_vtau[g]" : $"gn_l{index}_vtau[GN_L{index}_GROUPS + g]";
         string Sel(int k) => identity is null ? $"tau[{k}]" : $"((tau1[{k}] & s) | (tau0[{k}] & ~s))";
         string code = templates.Render("vepilogue_sliced", new
         {
