@@ -3,7 +3,8 @@
 # (configs/mnist-v1-k5-w1a2.yaml): trains what is not trained yet (resumable: finished runs are skipped, an
 # interrupted one continues from its last checkpoint), then copies the ablation table (Markdown, CSV), every run's
 # learning curves (SVG) and per-epoch metrics, and the MNIST result into bench/ablation/results/.
-# Hours on a 2-core machine (about 2 h of training for the grid with one thread per run, about 100 min for the 30 MNIST epochs with 2 threads).
+# Hours on a 2-core machine (about 2 h of training for the grid with one thread per run, plus about 2 h for the 36-epoch
+# W1A1 run on an AVX2 machine; about 100 min for the 30 MNIST epochs with 2 threads on an AVX-512 machine).
 #   bench/ablation/run.sh [--threads N] [--skip-mnist]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
