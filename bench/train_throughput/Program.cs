@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 
 // Training throughput of the tiny reference Group-Net (stem 1->16, groups 16 / 32 s2 / 64 s2, GAP, linear
@@ -94,34 +93,25 @@ internal static class Bench
     public static JsonObject RunOurs(Setting setting, BenchOptions options)
     {
         var result = new JsonObject { ["name"] = setting.Name };
-        var ctx = new TrainingContext(seed: 1, threads: options.Threads);
-        GroupNetV1 model;
-        try
-        {
-            model = new GroupNetV1(ctx, new GroupNetV1Config(setting.Bases, setting.ActivationBits));
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            result["skipped"] = $"not supported by the trainer yet: {e.Message.Split('\n')[0]}";
-            return result;
-        }
+        using var ctx = new TrainingContext(seed: 1, threads: options.Threads);
+        var config = setting.ActivationBits == 32
+            ? new ModelConfig(NetworkKind.Tiny, StructureKind.Baseline, 1, 32, 32)
+            : new ModelConfig(NetworkKind.Tiny, setting.Bases == 1 ? StructureKind.Baseline : StructureKind.V1, setting.Bases, 1, setting.ActivationBits);
+        var model = ModelFactory.Create(config, ctx);
         var trainer = new Trainer(model, new TrainerOptions { BatchSize = options.Batch }, 60000);
         var data = RandomImages(options.Batch, seed: 3);
         var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = options.Batch, Prefetch = false });
-        model.Train();
+        model.train();
         var times = new List<double>();
-        using (ctx.BeginScope())
+        for (int step = 0; step < options.Warmup + options.Steps; step++)
         {
-            for (int step = 0; step < options.Warmup + options.Steps; step++)
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var batch = loader.Epoch(0).First();
+            var sw = Stopwatch.StartNew();
+            trainer.TrainStep(batch);
+            if (step >= options.Warmup)
             {
-                using var scope = ctx.BeginScope();
-                var batch = loader.Epoch(ctx, 0).First();
-                var sw = Stopwatch.StartNew();
-                trainer.TrainStep(batch);
-                if (step >= options.Warmup)
-                {
-                    times.Add(sw.Elapsed.TotalSeconds);
-                }
+                times.Add(sw.Elapsed.TotalSeconds);
             }
         }
         double median = Median(times);

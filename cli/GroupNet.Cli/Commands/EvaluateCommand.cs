@@ -1,7 +1,7 @@
 using System.CommandLine;
 using GroupNet.Deployment.Format;
 using GroupNet.Deployment.Reference;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
 using ModelTrainer = GroupNet.Trainer.Training.Trainer;
 
 namespace GroupNet.Cli.Commands;
@@ -34,7 +34,8 @@ public static class EvaluateCommand
             int correct;
             if (isCheckpoint)
             {
-                var floatModel = ModelCheckpoint.Load(path, new TrainingContext());
+                using var context = new TrainingContext();
+                var floatModel = ModelCheckpoint.Load(path, context);
                 correct = ModelTrainer.Evaluate(floatModel, n == test.Count ? test : test.Take(n)).Correct;
             }
             else

@@ -2,7 +2,7 @@ using System.CommandLine;
 using GroupNet.Deployment.Format;
 using GroupNet.Cli.Experiments;
 using GroupNet.Trainer.Export;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
 
 namespace GroupNet.Cli.Commands;
 
@@ -26,7 +26,8 @@ public static class ExportCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(checkpoint)!.FullName;
-            var model = ModelCheckpoint.Load(path, new TrainingContext());
+            using var context = new TrainingContext();
+            var model = ModelCheckpoint.Load(path, context);
             var train = DataOptions.Load(parse.GetValue(data)!, parse.GetValue(runConfig)).Train;
             int n = Math.Clamp(parse.GetValue(calibration), 1, train.Count);
             // Evenly spaced images, so a class-ordered training set still calibrates on every class.

@@ -3,7 +3,7 @@ using GroupNet.Deployment.Format;
 using GroupNet.Deployment.Reference;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Export;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
 
 namespace GroupNet.Cli.Commands;
 
@@ -28,7 +28,8 @@ public static class ExportInt8Command
         command.SetAction(parse =>
         {
             string path = parse.GetValue(checkpoint)!.FullName;
-            var model = ModelCheckpoint.Load(path, new TrainingContext());
+            using var context = new TrainingContext();
+            var model = ModelCheckpoint.Load(path, context);
             if (!model.Config.IsFullPrecision || model.Config.Bases != 1)
             {
                 throw new UserInputException($"{path} is a K={model.Config.Bases}, {model.Config.ActivationBits}-bit model; export-int8 takes the full-precision parent (--bases 1 --bits 32)");
@@ -44,7 +45,7 @@ public static class ExportInt8Command
             if (parse.GetValue(evaluate))
             {
                 var test = DataOptions.LoadSplit(dataDir, train: false);
-                model.Eval();
+                model.eval();
                 Console.WriteLine($"float model test accuracy: {100 * GroupNet.Trainer.Training.Trainer.Evaluate(model, test).Accuracy:F2}% ({test.Count} test images)");
                 var logits = new ReferenceExecutor(deployed).InferMany(test.ImageBytes(0, test.Count));
                 int correct = Enumerable.Range(0, test.Count).Count(i => EvaluateCommand.ArgMax(logits[i]) == test.Labels[i]);

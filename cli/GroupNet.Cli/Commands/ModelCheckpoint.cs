@@ -1,69 +1,52 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using GroupNet.Trainer.Export;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 
 namespace GroupNet.Cli.Commands;
 
 /// <summary>
-/// A checkpoint's metadata is the model configuration as JSON, so `export` can rebuild the model: a
-/// <see cref="GroupNetV1Config"/> (flag-based `train`) or a <see cref="ModelConfig"/> (`train --config`, `ablate`;
-/// recognised by its "Network" field).
+/// A checkpoint's metadata is the <see cref="ModelConfig"/> as JSON, so `export`, `evaluate` and `--resume` can rebuild
+/// the model the weights belong to.
 /// </summary>
 public static class ModelCheckpoint
 {
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
-    public static string Metadata(GroupNetV1Config config) => JsonSerializer.Serialize(config);
-
     public static string Metadata(ModelConfig config) => JsonSerializer.Serialize(config, Json);
 
-    /// <summary>The model configuration of any checkpoint this tool writes.</summary>
+    /// <summary>The model configuration of a checkpoint this tool wrote.</summary>
     public static ModelConfig ModelConfigOf(CheckpointData data, string path)
     {
+        if (data.Metadata.Length == 0)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint names no model configuration (a plain state dict); "
+                + "load it into a model built from a configuration instead");
+        }
         try
         {
-            using var doc = JsonDocument.Parse(data.Metadata);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(nameof(ModelConfig.Network), out _))
-            {
-                return JsonSerializer.Deserialize<ModelConfig>(data.Metadata, Json)
-                    ?? throw new InvalidDataException($"{path}: checkpoint metadata holds no model configuration");
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: checkpoint metadata is not a model configuration ({e.Message})");
-        }
-        return ModelFactory.FromGroupNetV1(V1ConfigOf(data, path));
-    }
-
-    private static GroupNetV1Config V1ConfigOf(CheckpointData data, string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<GroupNetV1Config>(data.Metadata)
+            var config = JsonSerializer.Deserialize<ModelConfig>(data.Metadata, Json)
                 ?? throw new InvalidDataException($"{path}: checkpoint metadata holds no model configuration");
+            config.Validate();
+            return config;
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: checkpoint metadata is not a model configuration ({e.Message})");
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"{path}: checkpoint metadata is not a valid model configuration ({e.Message})");
+        }
     }
 
-    /// <summary>Rebuilds the model a checkpoint was written from as a <see cref="GroupNetModel"/> (whose member names
-    /// equal <see cref="GroupNetV1"/>'s for the configurations that class builds) and loads its weights.</summary>
+    /// <summary>Rebuilds the model a checkpoint was written from and loads its weights.</summary>
     public static GroupNetModel Load(string path, TrainingContext context)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: checkpoint not found", path);
-        }
         var data = Checkpoint.Read(path);
         var config = ModelConfigOf(data, path);
-        var model = new GroupNetModel(context, config);
-        model.LoadStateDict(data.ModelState);
+        var model = ModelFactory.Create(config, context);
+        Checkpoint.LoadModelState(path, model, data.ModelState);
         return model;
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using GroupNet.Cli.Commands;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 using ModelTrainer = GroupNet.Trainer.Training.Trainer;
 
@@ -14,8 +13,11 @@ namespace GroupNet.Cli.Experiments;
 /// every epoch, re-estimates batch-norm statistics, measures the model's cost, and writes the checkpoint with the
 /// files of <see cref="MetricsFiles"/> next to it.
 /// </summary>
-public sealed class ExperimentRunner(int threads, TextWriter log)
+public sealed class ExperimentRunner(int threads, TextWriter log, string device = "cpu")
 {
+    /// <summary>Reported after every training batch when set (the CLI's progress bars).</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
     /// <summary>Runs <paramref name="config"/> into <paramref name="checkpoint"/>; <paramref name="parent"/> is the
     /// resolved parent checkpoint (or null). With <paramref name="resume"/>, a checkpoint of the same model with
     /// metrics for its epochs continues where it stopped.</summary>
@@ -25,8 +27,8 @@ public sealed class ExperimentRunner(int threads, TextWriter log)
         var resolved = config with { Recipe = config.Recipe with { Parent = parent } };
         MetricsFiles.WriteAtomic(MetricsFiles.Companion(checkpoint, ".config.yaml"), RunConfigYaml.ToYaml(resolved));
         var (train, test) = (data.Train, data.Test);
-        var context = new TrainingContext(config.Seed, threads);
-        var model = ModelFactory.Create(context, config.Model);
+        using var context = new TrainingContext(config.Seed, threads, device);
+        var model = ModelFactory.Create(config.Model, context);
         var recipe = config.Recipe;
         var options = new TrainerOptions
         {
@@ -41,12 +43,14 @@ public sealed class ExperimentRunner(int threads, TextWriter log)
             MaxShift = config.Augmentation.Shift,
             HorizontalFlip = config.Augmentation.Flip,
             QuantizationLossWeight = recipe.QuantizationLoss,
+            Optimizer = recipe.Optimizer,
+            MaxGradNorm = recipe.MaxGradNorm > 0f ? recipe.MaxGradNorm : null,
             Seed = config.Seed,
         };
-        var trainer = new ModelTrainer(model, options, train.Count);
+        var trainer = new ModelTrainer(model, options, train.Count, context.Device);
         string metadata = ModelCheckpoint.Metadata(config.Model);
         string title = $"{config.Name}: {config.Model.Describe()}";
-        var cost = ModelCost.Measure(model, config.Model);
+        var cost = ModelCost.Measure(model);
         log.WriteLine($"[{config.Name}] {config.Model.Describe()}: {cost.Parameters:N0} parameters, {train.Count:N0} training / {test.Count:N0} test images, {context.Threads} threads");
 
         var metrics = new List<EpochMetrics>();
@@ -63,27 +67,27 @@ public sealed class ExperimentRunner(int threads, TextWriter log)
             }
             var p = Checkpoint.Read(parent);
             var parentConfig = ModelCheckpoint.ModelConfigOf(p, parent);
-            var report = ParentInitializer.Apply(model, config.Model, p.ModelState, parentConfig, recipe.ParentNoise, context.Random);
+            var report = ParentInitializer.Apply(model, config.Model, p.ModelState, parentConfig, recipe.ParentNoise, context.Generator);
             log.WriteLine($"[{config.Name}] initialised from {parent} ({parentConfig.Describe()}): {report.Copied} entries copied, "
                 + $"{report.Perturbed} with noise, {report.Unmatched.Count} left at their start values");
         }
 
         while (trainer.CompletedEpochs < recipe.Epochs)
         {
-            var r = trainer.TrainEpoch(train);
-            var eval = ModelTrainer.Evaluate(model, test);
+            var r = trainer.TrainEpoch(train, Progress);
+            var eval = ModelTrainer.Evaluate(model, test, device: context.Device);
             metrics.Add(new EpochMetrics(r.Epoch + 1, r.Loss, r.TrainAccuracy, eval.Accuracy, eval.Top5Accuracy, r.Seconds));
             trainer.SaveCheckpoint(checkpoint, metadata);
             MetricsFiles.WriteMetrics(checkpoint, metrics, title);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{config.Name}] epoch {r.Epoch + 1}/{recipe.Epochs}: loss {r.Loss:F4}, train {100 * r.TrainAccuracy:F2}%, test top-1 {100 * eval.Accuracy:F2}% top-5 {100 * eval.Top5Accuracy:F2}%, {r.Seconds:F0} s"));
         }
-        var final = ModelTrainer.Evaluate(model, test);
+        var final = ModelTrainer.Evaluate(model, test, device: context.Device);
         double before = final.Accuracy;
         if (recipe.BnBatches > 0)
         {
-            ModelTrainer.ReestimateBatchNorm(model, train, recipe.BnBatches, config.Batch, config.Seed);
-            final = ModelTrainer.Evaluate(model, test);
+            ModelTrainer.ReestimateBatchNorm(model, train, recipe.BnBatches, config.Batch, config.Seed, context.Device);
+            final = ModelTrainer.Evaluate(model, test, device: context.Device);
             trainer.SaveCheckpoint(checkpoint, metadata);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{config.Name}] batch-norm statistics re-estimated: test top-1 {100 * before:F2}% -> {100 * final.Accuracy:F2}%"));

@@ -8,7 +8,8 @@ namespace GroupNet.Cli.Experiments;
 /// from a <paramref name="Parent"/> checkpoint (a file, or in an ablation grid the name of another run) with
 /// <paramref name="ParentNoise"/> symmetry-breaking noise; <paramref name="QuantizationLoss"/> = lambda of the
 /// quantization-loss regulariser (0 = off); <paramref name="BnBatches"/> training batches per batch-norm layer to
-/// re-estimate statistics after training (0 = off).
+/// re-estimate statistics after training (0 = off); <paramref name="Optimizer"/> the update rule (Nesterov SGD, Adam or AdamW,
+/// <paramref name="Momentum"/> being Adam's beta1); <paramref name="MaxGradNorm"/> the global gradient-norm limit (0 = no clipping).
 /// </summary>
 public sealed record RecipeConfig(
     int Epochs = 10,
@@ -21,4 +22,6 @@ public sealed record RecipeConfig(
     string? Parent = null,
     float ParentNoise = 0.1f,
     float QuantizationLoss = 0f,
-    int BnBatches = 20);
+    int BnBatches = 20,
+    OptimizerKind Optimizer = OptimizerKind.Sgd,
+    float MaxGradNorm = 0f);

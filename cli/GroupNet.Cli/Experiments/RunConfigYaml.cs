@@ -19,7 +19,8 @@ namespace GroupNet.Cli.Experiments;
 /// batch: 128
 /// model: { network: tiny, structure: v1, bases: 5, weightBits: 1, activationBits: 2, firstLast: fp32 }
 /// recipe: { epochs: 10, lr: 0.05, schedule: cosine, stepEpochs: 0, momentum: 0.9, weightDecay: 0.0001,
-///           warmupSteps: 0, parent: fp, parentNoise: 0.1, quantizationLoss: 0, bnBatches: 20 }
+///           warmupSteps: 0, parent: fp, parentNoise: 0.1, quantizationLoss: 0, bnBatches: 20,
+///           optimizer: sgd, maxGradNorm: 0 }  # optimizer: sgd (Nesterov), adam or adamw; maxGradNorm 0 = no clipping
 /// augmentation: { shift: 2, flip: true }
 /// </code>
 /// Errors are <see cref="InvalidDataException"/>s whose message names the source and the field, e.g.
@@ -101,6 +102,8 @@ public static class RunConfigYaml
                 ParentNoise = r.ParentNoise,
                 QuantizationLoss = r.QuantizationLoss,
                 BnBatches = r.BnBatches,
+                Optimizer = r.Optimizer.ToString().ToLowerInvariant(),
+                MaxGradNorm = r.MaxGradNorm,
             },
             Augmentation = new AugmentationDto { Shift = config.Augmentation.Shift, Flip = config.Augmentation.Flip },
         };
@@ -187,8 +190,10 @@ public static class RunConfigYaml
             string.IsNullOrWhiteSpace(r.Parent) ? null : r.Parent,
             NonNegative("recipe.parentNoise", r.ParentNoise, defaults.ParentNoise),
             NonNegative("recipe.quantizationLoss", r.QuantizationLoss, 0f),
-            Min("recipe.bnBatches", r.BnBatches, defaults.BnBatches, 0));
-        if (recipe.Momentum >= 1f || recipe.Momentum == 0f)
+            Min("recipe.bnBatches", r.BnBatches, defaults.BnBatches, 0),
+            Pick("recipe.optimizer", r.Optimizer, OptimizerKind.Sgd, ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW)),
+            NonNegative("recipe.maxGradNorm", r.MaxGradNorm, 0f));
+        if (recipe.Optimizer == OptimizerKind.Sgd && (recipe.Momentum >= 1f || recipe.Momentum == 0f))
         {
             throw Bad("recipe.momentum", $"must be in (0, 1) for Nesterov SGD, got {recipe.Momentum}");
         }
@@ -237,6 +242,8 @@ public static class RunConfigYaml
         public float? ParentNoise { get; set; }
         public float? QuantizationLoss { get; set; }
         public int? BnBatches { get; set; }
+        public string? Optimizer { get; set; }
+        public float? MaxGradNorm { get; set; }
     }
 
     private sealed class AugmentationDto

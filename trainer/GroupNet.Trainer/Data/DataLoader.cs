@@ -1,4 +1,5 @@
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Data;
 
@@ -14,8 +15,8 @@ namespace GroupNet.Trainer.Data;
 /// value of a zero pixel.</para>
 /// <para><b>Overlap.</b> With <see cref="DataLoaderOptions.Prefetch"/> (the default), while the caller trains on
 /// batch b a background task prepares batch b + 1 into a staging buffer of the loader's own; taking a batch
-/// copies the staging buffer into a tensor created on the caller's thread, in the context's current scope (the
-/// context itself is never touched off that thread). Disposing the enumerator early waits for the task.</para>
+/// copies the staging buffer into a tensor created on the caller's thread, in its current dispose scope (LibTorch
+/// is never called off that thread). Disposing the enumerator early waits for the task.</para>
 /// </summary>
 public sealed class DataLoader
 {
@@ -76,23 +77,30 @@ public sealed class DataLoader
         return order;
     }
 
-    /// <summary>The batches of epoch <paramref name="epoch"/>. Image tensors are created in the context's
-    /// current scope when one is active at the time each batch is taken (MoveNext).</summary>
-    public IEnumerable<Batch> Epoch(TrainingContext context, int epoch) =>
-        Options.Prefetch ? Overlapped(context, epoch, Order(epoch)) : Synchronous(context, epoch, Order(epoch));
+    /// <summary>The batches of epoch <paramref name="epoch"/> on <paramref name="device"/> (the CPU when null).
+    /// Tensors are created in the dispose scope that is current when each batch is taken (MoveNext).</summary>
+    public IEnumerable<Batch> Epoch(int epoch, Device? device = null) =>
+        Options.Prefetch ? Overlapped(epoch, Order(epoch), device) : Synchronous(epoch, Order(epoch), device);
 
-    private IEnumerable<Batch> Synchronous(TrainingContext context, int epoch, int[] order)
+    private IEnumerable<Batch> Synchronous(int epoch, int[] order, Device? device)
     {
+        var staging = new float[Math.Max(1, Rows(0)) * Dataset.ImageSize];
         for (int b = 0; b < BatchCount; b++)
         {
-            int n = Rows(b);
-            var images = Tensor.Create(context, false, n, Dataset.Channels, Dataset.Height, Dataset.Width);
-            var labels = Fill(order, epoch, b, images.Data);
-            yield return new Batch(images, labels);
+            var labels = Fill(order, epoch, b, staging);
+            yield return ToBatch(staging, labels, device);
         }
     }
 
-    private IEnumerable<Batch> Overlapped(TrainingContext context, int epoch, int[] order)
+    private Batch ToBatch(float[] staging, long[] labels, Device? device)
+    {
+        int n = labels.Length;
+        var images = tensor(staging.AsSpan(0, n * Dataset.ImageSize).ToArray(), [n, Dataset.Channels, Dataset.Height, Dataset.Width]);
+        var targets = tensor(labels);
+        return device is null || device.type == DeviceType.CPU ? new Batch(images, targets) : new Batch(images.to(device), targets.to(device));
+    }
+
+    private IEnumerable<Batch> Overlapped(int epoch, int[] order, Device? device)
     {
         int batches = BatchCount;
         if (batches == 0)
@@ -100,19 +108,17 @@ public sealed class DataLoader
             yield break;
         }
         var staging = new float[Rows(0) * Dataset.ImageSize];
-        Task<int[]>? pending = Task.Run(() => Fill(order, epoch, 0, staging));
+        Task<long[]>? pending = Task.Run(() => Fill(order, epoch, 0, staging));
         try
         {
             for (int b = 0; b < batches; b++)
             {
                 var labels = pending!.GetAwaiter().GetResult();
-                int n = Rows(b);
-                var images = Tensor.Create(context, false, n, Dataset.Channels, Dataset.Height, Dataset.Width);
-                staging.AsSpan(0, images.Count).CopyTo(images.Data);
+                var batch = ToBatch(staging, labels, device);
                 int next = b + 1;
                 // The staging buffer is free again: the copy above is done before the next fill starts.
                 pending = next < batches ? Task.Run(() => Fill(order, epoch, next, staging)) : null;
-                yield return new Batch(images, labels);
+                yield return batch;
             }
         }
         finally
@@ -135,7 +141,7 @@ public sealed class DataLoader
 
     /// <summary>Writes batch <paramref name="batch"/> of the epoch into <paramref name="destination"/>
     /// ([n, C, H, W]) and returns its labels. Depends on nothing but its arguments and the options.</summary>
-    private int[] Fill(int[] order, int epoch, int batch, float[] destination)
+    private long[] Fill(int[] order, int epoch, int batch, float[] destination)
     {
         int c = Dataset.Channels, h = Dataset.Height, w = Dataset.Width, size = Dataset.ImageSize;
         int start = batch * BatchSize, n = Rows(batch);
@@ -145,7 +151,7 @@ public sealed class DataLoader
         float offset = norm is null ? 0f : -norm.Mean / norm.Std;
         int maxShift = Options.MaxShift;
         var pixels = Dataset.Pixels;
-        var labels = new int[n];
+        var labels = new long[n];
         for (int i = 0; i < n; i++)
         {
             int index = order[start + i];

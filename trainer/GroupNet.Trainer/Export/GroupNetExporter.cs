@@ -4,7 +4,12 @@ using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
 using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using Conv2d = GroupNet.Trainer.Modules.Conv2d;
+using DataLoader = GroupNet.Trainer.Data.DataLoader;
+using Linear = GroupNet.Trainer.Modules.Linear;
 
 namespace GroupNet.Trainer.Export;
 
@@ -89,7 +94,7 @@ public sealed class GroupNetExporter
                 {
                     x = builder.Group(trunks[k].Groups[g], x, $"t{k}.g{g}");
                 }
-                outputs.Add(x.Scaled(model.TrunkScales!.Data[k]));
+                outputs.Add(x.Scaled(TensorValues.At(model.TrunkScales!, k)));
             }
             features = RealValue.Sum(outputs);
         }
@@ -125,35 +130,39 @@ public sealed class GroupNetExporter
     private static Dictionary<SignActivationQuantizer, double> MeasureSignScales(GroupNetModel model, IReadOnlyList<byte[]> images)
     {
         var config = model.Config;
-        var signs = model.Modules().OfType<ActivationQuantizer>().Select(q => q.SignQuantizer).OfType<SignActivationQuantizer>().ToList();
+        var signs = model.modules().OfType<ActivationQuantizer>().Select(q => q.SignQuantizer).OfType<SignActivationQuantizer>().ToList();
         foreach (var s in signs)
         {
             s.ResetObservedScale();
+            s.ObserveScales = true;
         }
         int n = Math.Min(images.Count, ScaleCalibrationImages);
         var pixels = images.Take(n).SelectMany(i => i).ToArray();
         var data = new ImageDataset(pixels, new byte[n], config.InputChannels, config.InputHeight, config.InputWidth, config.NumClasses);
-        bool training = model.Training;
-        var ctx = model.Context;
-        model.Eval();
-        using (ctx.NoGrad())
-        using (ctx.BeginScope())
+        bool training = model.training;
+        var device = model.parameters().First().device;
+        model.eval();
+        using (no_grad())
+        using (var scope = NewDisposeScope())
         {
-            foreach (var batch in new DataLoader(data, 64, shuffle: false).Epoch(ctx, 0))
+            foreach (var batch in new DataLoader(data, 64, shuffle: false).Epoch(0, device))
             {
-                model.Forward(batch.Images);
+                model.forward(batch.Images);
             }
         }
-        model.Train(training);
+        model.train(training);
+        foreach (var s in signs)
+        {
+            s.ObserveScales = false;
+        }
         return signs.ToDictionary(s => s, s => s.EstimatedScale > 0f ? s.EstimatedScale : s.MeanObservedScale);
     }
 
-    private static (float[] Weights, float[] Bias) ClassifierWeights(Module classifier) => classifier switch
+    private static (float[] Weights, float[] Bias) ClassifierWeights(Linear classifier) => classifier switch
     {
         // The fake-int8 classifier computes with its quantised weights; the head re-quantises those.
-        Int8Linear q => (FakeInt8(q.Weight.Data, q.OutFeatures), (float[])q.Bias.Data.Clone()),
-        Linear l => ((float[])l.Weight.Data.Clone(), l.Bias is { } b ? (float[])b.Data.Clone() : new float[l.OutFeatures]),
-        _ => throw new ExportException($"classifier {classifier.GetType().Name} is not a linear layer"),
+        Int8Linear q => (FakeInt8(TensorValues.Floats(q.Weight), q.OutFeatures), TensorValues.Floats(q.Bias)),
+        _ => (TensorValues.Floats(classifier.Weight), TensorValues.Floats(classifier.Bias)),
     };
 
     private static float[] FakeInt8(float[] w, int rows)
@@ -201,12 +210,12 @@ public sealed class GroupNetExporter
             var outputs = new List<RealValue>();
             for (int k = 0; k < group.Bases.Count; k++)
             {
-                outputs.Add(Base(group.Bases[k], q0, $"{name}.b{k}").Scaled(group.Scales.Data[k]));
+                outputs.Add(Base(group.Bases[k], q0, $"{name}.b{k}").Scaled(TensorValues.At(group.Scales, k)));
             }
             return RealValue.Sum(outputs);
         }
 
-        private RealValue Base(Module module, Quantized q0, string name) => module switch
+        private RealValue Base(nn.Module module, Quantized q0, string name) => module switch
         {
             ResidualBlock r => Residual(r, q0, name),
             PlainBlock p => Plain(p, q0, name),
@@ -254,11 +263,11 @@ public sealed class GroupNetExporter
         }
 
         /// <summary>BN(conv(q)) of a binary conv (one term) or a Layerwise conv (one term per branch).</summary>
-        private RealValue ConvBn(Module conv, BatchNormParams bn, Quantized input, string name)
+        private RealValue ConvBn(nn.Module conv, BatchNormParams bn, Quantized input, string name)
         {
             List<(Conv2d Conv, double Lambda)> branches = conv switch
             {
-                LayerwiseConv2d lw => lw.Branches.Select((c, k) => (c, (double)lw.Scales.Data[k])).ToList(),
+                LayerwiseConv2d lw => lw.Branches.Select((c, k) => (c, (double)TensorValues.At(lw.Scales, k))).ToList(),
                 Conv2d c => [(c, 1.0)],
                 _ => throw new ExportException($"{name}: {conv.GetType().Name} cannot be exported"),
             };
@@ -464,10 +473,10 @@ public sealed class GroupNetExporter
     }
 
     private static ConvParams ConvOf(Conv2d conv) =>
-        new((float[])conv.Weight.Data.Clone(), conv.OutChannels, conv.InChannels, conv.KernelSize, conv.Stride, conv.Padding);
+        new(TensorValues.Floats(conv.Weight), conv.OutChannels, conv.InChannels, conv.KernelSize, conv.Stride, conv.Padding);
 
     private static BatchNormParams BnOf(BatchNorm2d bn) =>
-        new((float[])bn.Weight.Data.Clone(), (float[])bn.Bias.Data.Clone(), (float[])bn.RunningMean.Data.Clone(), (float[])bn.RunningVar.Data.Clone(), bn.Eps);
+        new(TensorValues.Floats(bn.weight!), TensorValues.Floats(bn.bias!), TensorValues.Floats(bn.running_mean!), TensorValues.Floats(bn.running_var!), (float)bn.eps);
 
     private static int Sign(double v) => v < 0 ? -1 : 1;
 

@@ -1,5 +1,9 @@
 using GroupNet.Trainer.Models;
 using GroupNet.Trainer.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using Conv2d = GroupNet.Trainer.Modules.Conv2d;
+using Linear = GroupNet.Trainer.Modules.Linear;
 
 namespace GroupNet.Trainer.Export;
 
@@ -12,7 +16,8 @@ public static class ParentParams
     public static GroupNetParams From(GroupNetModel model)
     {
         var config = model.Config;
-        if (model.Groups is null || model.Stem is Int8Conv2d || model.Classifier is not Linear classifier)
+        var classifier = model.Classifier;
+        if (model.Groups is null || model.Stem is Int8Conv2d || classifier is Int8Linear)
         {
             throw new ExportException($"the int8 exporter takes a residual parent with float first and last layers and one base per group; this model is {config.Describe()}");
         }
@@ -34,16 +39,16 @@ public static class ParentParams
                         r.ShortcutConv is null ? null : Conv(r.ShortcutConv),
                         r.ShortcutBn is null ? null : Bn(r.ShortcutBn))
                     : throw new ExportException($"the int8 exporter takes residual blocks; this model's bases are {b.GetType().Name}")).ToArray(),
-                (float[])g.Scales.Data.Clone())).ToArray(),
-            (float[])classifier.Weight.Data.Clone(),
-            classifier.Bias is { } bias ? (float[])bias.Data.Clone() : new float[classifier.OutFeatures],
+                TensorValues.Floats(g.Scales))).ToArray(),
+            TensorValues.Floats(classifier.Weight),
+            TensorValues.Floats(classifier.Bias),
             config.NumClasses);
     }
 
-    private static ConvParams Conv(Module module) => module is Conv2d conv
-        ? new((float[])conv.Weight.Data.Clone(), conv.OutChannels, conv.InChannels, conv.KernelSize, conv.Stride, conv.Padding)
+    private static ConvParams Conv(nn.Module module) => module is Conv2d conv
+        ? new(TensorValues.Floats(conv.Weight), conv.OutChannels, conv.InChannels, conv.KernelSize, conv.Stride, conv.Padding)
         : throw new ExportException($"the int8 exporter takes float convolutions; found {module.GetType().Name}");
 
     private static BatchNormParams Bn(BatchNorm2d bn) =>
-        new((float[])bn.Weight.Data.Clone(), (float[])bn.Bias.Data.Clone(), (float[])bn.RunningMean.Data.Clone(), (float[])bn.RunningVar.Data.Clone(), bn.Eps);
+        new(TensorValues.Floats(bn.weight!), TensorValues.Floats(bn.bias!), TensorValues.Floats(bn.running_mean!), TensorValues.Floats(bn.running_var!), (float)bn.eps);
 }

@@ -1,46 +1,54 @@
-using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Models;
 
 /// <summary>
 /// One Group-Net v2 base (Eq. 6): consecutive blocks inside one base, each block after the first fed by its own
-/// BN and quantiser: x1 = Blocks[0](q0), x_{j+1} = Blocks[j](Quants[j-1](Norms[j-1](x_j))).
+/// BN and quantiser: x1 = blocks[0](q0), x_{j+1} = blocks[j](quants[j-1](norms[j-1](x_j))).
 /// </summary>
-public sealed class BlockChain : Module
+public sealed class BlockChain : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Chains <paramref name="blocks"/>; <paramref name="inputChannels"/>[j] is block j's input width.</summary>
-    public BlockChain(TrainingContext context, IReadOnlyList<Module> blocks, IReadOnlyList<int> inputChannels, int activationBits)
-        : base(context)
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> blocks;
+    private readonly ModuleList<BatchNorm2d> norms;
+    private readonly ModuleList<ActivationQuantizer> quants;
+
+    /// <summary>Chains <paramref name="chained"/>; <paramref name="inputChannels"/>[j] is block j's input width.</summary>
+    public BlockChain(IReadOnlyList<nn.Module<Tensor, Tensor>> chained, IReadOnlyList<int> inputChannels, int activationBits)
+        : base(nameof(BlockChain))
     {
-        if (blocks.Count < 1 || inputChannels.Count != blocks.Count)
+        if (chained.Count < 1 || inputChannels.Count != chained.Count)
         {
-            throw new ArgumentException("a block chain needs at least one block and one input width per block", nameof(blocks));
+            throw new ArgumentException("a block chain needs at least one block and one input width per block", nameof(chained));
         }
-        Blocks = RegisterModule("Blocks", new ModuleList<Module>(context, blocks));
-        Norms = RegisterModule("Norms", new ModuleList<BatchNorm2d>(context, inputChannels.Skip(1).Select(c => new BatchNorm2d(context, c)).ToList()));
-        Quants = RegisterModule("Quants", new ModuleList<ActivationQuantizer>(context,
-            inputChannels.Skip(1).Select(_ => new ActivationQuantizer(context, activationBits)).ToList()));
+        blocks = new ModuleList<nn.Module<Tensor, Tensor>>(chained.ToArray());
+        norms = new ModuleList<BatchNorm2d>(inputChannels.Skip(1).Select(c => nn.BatchNorm2d(c)).ToArray());
+        quants = new ModuleList<ActivationQuantizer>(inputChannels.Skip(1).Select(_ => new ActivationQuantizer(activationBits)).ToArray());
+        register_module(nameof(blocks), blocks);
+        register_module(nameof(norms), norms);
+        register_module(nameof(quants), quants);
     }
 
     /// <summary>The chained blocks.</summary>
-    public ModuleList<Module> Blocks { get; }
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Blocks => blocks.AsReadOnly();
 
     /// <summary>BN in front of block j + 1.</summary>
-    public ModuleList<BatchNorm2d> Norms { get; }
+    public IReadOnlyList<BatchNorm2d> Norms => norms.AsReadOnly();
 
     /// <summary>Quantiser in front of block j + 1.</summary>
-    public ModuleList<ActivationQuantizer> Quants { get; }
+    public IReadOnlyList<ActivationQuantizer> Quants => quants.AsReadOnly();
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        var x = Blocks[0].Forward(input);
-        for (int j = 1; j < Blocks.Count; j++)
+        using var scope = NewDisposeScope();
+        var x = blocks[0].forward(input);
+        for (int j = 1; j < blocks.Count; j++)
         {
-            x = Blocks[j].Forward(Quants[j - 1].Forward(Norms[j - 1].Forward(x)));
+            x = blocks[j].forward(quants[j - 1].forward(norms[j - 1].forward(x)));
         }
-        return x;
+        return x.MoveToOuterDisposeScope();
     }
 }

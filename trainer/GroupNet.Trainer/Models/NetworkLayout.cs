@@ -10,7 +10,7 @@ public sealed record NetworkLayout(int StemChannels, IReadOnlyList<(int OutChann
     /// <summary>The layout of <paramref name="network"/>.</summary>
     public static NetworkLayout Of(NetworkKind network) => network switch
     {
-        NetworkKind.Tiny => new(GroupNetV1Config.StemChannels, GroupNetV1Config.GroupLayout, true),
+        NetworkKind.Tiny => new(16, [(16, 1), (32, 2), (64, 2)], true),
         NetworkKind.Small => new(32, [(32, 1), (64, 2), (128, 2)], true),
         NetworkKind.Plain => new(16, [(16, 1), (32, 2), (64, 2)], false),
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, "unknown network"),

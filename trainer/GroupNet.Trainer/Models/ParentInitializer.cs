@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Tensors;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Models;
 
@@ -16,16 +15,16 @@ namespace GroupNet.Trainer.Models;
 /// </summary>
 public static class ParentInitializer
 {
-    private static readonly Regex V2Block = new(@"^Groups\.(\d+)\.Bases\.\d+\.Blocks\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
-    private static readonly Regex V2Norm = new(@"^Groups\.(\d+)\.Bases\.\d+\.Norms\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
-    private static readonly Regex V2InputBn = new(@"^Groups\.(\d+)\.InputBn\.(.+)$", RegexOptions.CultureInvariant);
-    private static readonly Regex TrunkPrefix = new(@"^Trunks\.\d+\.", RegexOptions.CultureInvariant);
-    private static readonly Regex Branch = new(@"\.Branches\.\d+\.", RegexOptions.CultureInvariant);
-    private static readonly Regex BaseIndex = new(@"\.Bases\.\d+\.", RegexOptions.CultureInvariant);
+    private static readonly Regex V2Block = new(@"^groups\.(\d+)\.bases\.\d+\.blocks\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
+    private static readonly Regex V2Norm = new(@"^groups\.(\d+)\.bases\.\d+\.norms\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
+    private static readonly Regex V2InputBn = new(@"^groups\.(\d+)\.input_bn\.(.+)$", RegexOptions.CultureInvariant);
+    private static readonly Regex TrunkPrefix = new(@"^trunks\.\d+\.", RegexOptions.CultureInvariant);
+    private static readonly Regex Branch = new(@"\.branches\.\d+\.", RegexOptions.CultureInvariant);
+    private static readonly Regex BaseIndex = new(@"\.bases\.\d+\.", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// The name of <paramref name="name"/> (an entry of a model built from <paramref name="config"/>) in the
-    /// one-base layout (baseline / v1 K = 1): Groups.g.InputBn, Groups.g.Bases.0.{Conv1, Bn1, ...}, Stem, StemBn, Classifier.
+    /// one-base layout (baseline / v1 K = 1): groups.g.input_bn, groups.g.bases.0.{conv1, bn1, ...}, stem, stem_bn, classifier.
     /// </summary>
     public static string CanonicalName(string name, ModelConfig config)
     {
@@ -40,28 +39,29 @@ public static class ParentInitializer
             case StructureKind.V2:
                 if (V2Block.Match(name) is { Success: true } b)
                 {
-                    return $"Groups.{Block(b, 0)}.Bases.0.{b.Groups[3].Value}";
+                    return $"groups.{Block(b, 0)}.bases.0.{b.Groups[3].Value}";
                 }
                 if (V2Norm.Match(name) is { Success: true } n)
                 {
-                    return $"Groups.{Block(n, 1)}.InputBn.{n.Groups[3].Value}";
+                    return $"groups.{Block(n, 1)}.input_bn.{n.Groups[3].Value}";
                 }
                 if (V2InputBn.Match(name) is { Success: true } i)
                 {
-                    return $"Groups.{2 * Index(i.Groups[1])}.InputBn.{i.Groups[2].Value}";
+                    return $"groups.{2 * Index(i.Groups[1])}.input_bn.{i.Groups[2].Value}";
                 }
-                if (name.StartsWith("Groups.", StringComparison.Ordinal) && name.EndsWith(".Scales", StringComparison.Ordinal))
+                if (name.StartsWith("groups.", StringComparison.Ordinal) && name.EndsWith(".scales", StringComparison.Ordinal))
                 {
                     return "v2:" + name; // a v2 group spans two parent groups: no scale to copy
                 }
                 break;
         }
-        return BaseIndex.Replace(name, ".Bases.0.");
+        return BaseIndex.Replace(name, ".bases.0.");
     }
 
-    /// <summary>Copies the parent's entries into <paramref name="child"/> as described on the class.</summary>
-    public static ParentInitReport Apply(Module child, ModelConfig childConfig, IEnumerable<KeyValuePair<string, Tensor>> parentState,
-        ModelConfig parentConfig, float noise, Random random)
+    /// <summary>Copies the parent's entries into <paramref name="child"/> as described on the class; the noise is drawn
+    /// from <paramref name="generator"/>.</summary>
+    public static ParentInitReport Apply(nn.Module child, ModelConfig childConfig, IReadOnlyDictionary<string, Tensor> parentState,
+        ModelConfig parentConfig, float noise, Generator? generator)
     {
         if (!(noise >= 0f) || float.IsInfinity(noise))
         {
@@ -76,36 +76,31 @@ public static class ParentInitializer
         var copies = new Dictionary<string, int>();
         var unmatched = new List<string>();
         int copied = 0, perturbed = 0;
-        foreach (var (name, target) in child.StateDict())
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (name, target) in child.state_dict())
         {
             string canonical = CanonicalName(name, childConfig);
-            if (!parent.TryGetValue(canonical, out var source) || !source.Value.Shape.SequenceEqual(target.Shape))
+            if (!parent.TryGetValue(canonical, out var source) || !source.Value.shape.SequenceEqual(target.shape))
             {
                 unmatched.Add(name);
                 continue;
             }
-            Array.Copy(source.Value.Data, target.Data, target.Count);
+            target.copy_(source.Value);
             used.Add(source.Name);
             copied++;
             int n = copies.GetValueOrDefault(canonical);
             copies[canonical] = n + 1;
-            if (n > 0 && target.Rank >= 2 && noise > 0f)
+            if (n > 0 && target.dim() >= 2 && noise > 0f)
             {
-                Perturb(target.Data, noise, random);
+                // N(0, (noise * std W)^2), std the population deviation of the copied tensor.
+                double std = target.std(unbiased: false).item<float>();
+                target.add_(normal(0, noise * std, target.shape, generator: generator).to(target.device));
                 perturbed++;
             }
         }
         var unused = parent.Values.Select(v => v.Name).Where(n => !used.Contains(n)).ToList();
         return new ParentInitReport(copied, perturbed, unmatched, unused);
-    }
-
-    private static void Perturb(float[] data, float noise, Random random)
-    {
-        double mean = data.Average(v => (double)v);
-        double std = Math.Sqrt(data.Average(v => (v - mean) * (v - mean)));
-        var delta = new float[data.Length];
-        Init.Normal(delta, noise * std, random);
-        System.Numerics.Tensors.TensorPrimitives.Add(data, delta, data);
     }
 
     private static int Index(Group g) => int.Parse(g.Value, NumberStyles.None, CultureInfo.InvariantCulture);

@@ -1,61 +1,76 @@
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Ops;
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Models;
 
 /// <summary>
-/// A residual block whose convolutions come from a factory (binary, float, or <see cref="LayerwiseConv2d"/>):
-/// f = Bn2(Conv2(Quant1(Bn1(Conv1(q0))))) + shortcut(q0), the shortcut being the identity or
-/// ShortcutBn(ShortcutConv(q0)) (1x1, stride s) where the shape changes. Member names and construction order
-/// equal those of <see cref="BinaryBasicBlock"/>, so state dicts and seeded initialisations match.
+/// A residual block whose convolutions come from a factory (binary, float, or layer-wise):
+/// f = bn2(conv2(quant1(bn1(conv1(q0))))) + shortcut(q0), the shortcut being the identity or
+/// shortcut_bn(shortcut_conv(q0)) (1x1, stride s) where the shape changes.
 /// </summary>
-public sealed class ResidualBlock : Module
+public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
+    private readonly nn.Module<Tensor, Tensor> conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly ActivationQuantizer quant1;
+    private readonly nn.Module<Tensor, Tensor> conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly nn.Module<Tensor, Tensor>? shortcut_conv;
+    private readonly BatchNorm2d? shortcut_bn;
+
     /// <summary>Creates the block; <paramref name="conv"/> builds (cin, cout, kernel, stride, padding) convolutions.</summary>
-    public ResidualBlock(TrainingContext context, int inChannels, int outChannels, int stride, int activationBits, ConvFactory conv)
-        : base(context)
+    public ResidualBlock(int inChannels, int outChannels, int stride, int activationBits, ConvFactory conv)
+        : base(nameof(ResidualBlock))
     {
-        Conv1 = RegisterModule("Conv1", conv(inChannels, outChannels, 3, stride, 1));
-        Bn1 = RegisterModule("Bn1", new BatchNorm2d(context, outChannels));
-        Quant1 = RegisterModule("Quant1", new ActivationQuantizer(context, activationBits));
-        Conv2 = RegisterModule("Conv2", conv(outChannels, outChannels, 3, 1, 1));
-        Bn2 = RegisterModule("Bn2", new BatchNorm2d(context, outChannels));
+        conv1 = conv(inChannels, outChannels, 3, stride, 1);
+        bn1 = nn.BatchNorm2d(outChannels);
+        quant1 = new ActivationQuantizer(activationBits);
+        conv2 = conv(outChannels, outChannels, 3, 1, 1);
+        bn2 = nn.BatchNorm2d(outChannels);
+        register_module(nameof(conv1), conv1);
+        register_module(nameof(bn1), bn1);
+        register_module(nameof(quant1), quant1);
+        register_module(nameof(conv2), conv2);
+        register_module(nameof(bn2), bn2);
         if (inChannels != outChannels || stride != 1)
         {
-            ShortcutConv = RegisterModule("ShortcutConv", conv(inChannels, outChannels, 1, stride, 0));
-            ShortcutBn = RegisterModule("ShortcutBn", new BatchNorm2d(context, outChannels));
+            shortcut_conv = conv(inChannels, outChannels, 1, stride, 0);
+            shortcut_bn = nn.BatchNorm2d(outChannels);
+            register_module(nameof(shortcut_conv), shortcut_conv);
+            register_module(nameof(shortcut_bn), shortcut_bn);
         }
     }
 
     /// <summary>3x3, stride s, pad 1.</summary>
-    public Module Conv1 { get; }
+    public nn.Module<Tensor, Tensor> Conv1 => conv1;
 
     /// <summary>BN after Conv1.</summary>
-    public BatchNorm2d Bn1 { get; }
+    public BatchNorm2d Bn1 => bn1;
 
     /// <summary>Quantiser after Bn1.</summary>
-    public ActivationQuantizer Quant1 { get; }
+    public ActivationQuantizer Quant1 => quant1;
 
     /// <summary>3x3, stride 1, pad 1.</summary>
-    public Module Conv2 { get; }
+    public nn.Module<Tensor, Tensor> Conv2 => conv2;
 
     /// <summary>BN after Conv2.</summary>
-    public BatchNorm2d Bn2 { get; }
+    public BatchNorm2d Bn2 => bn2;
 
     /// <summary>1x1 stride-s projection, or null for an identity shortcut.</summary>
-    public Module? ShortcutConv { get; }
+    public nn.Module<Tensor, Tensor>? ShortcutConv => shortcut_conv;
 
     /// <summary>BN after the projection, or null.</summary>
-    public BatchNorm2d? ShortcutBn { get; }
+    public BatchNorm2d? ShortcutBn => shortcut_bn;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        var h = Quant1.Forward(Bn1.Forward(Conv1.Forward(input)));
-        var f = Bn2.Forward(Conv2.Forward(h));
-        var shortcut = ShortcutConv is null ? input : ShortcutBn!.Forward(ShortcutConv.Forward(input));
-        return Functional.Add(Context, f, shortcut);
+        using var scope = NewDisposeScope();
+        var h = quant1.forward(bn1.forward(conv1.forward(input)));
+        var f = bn2.forward(conv2.forward(h));
+        var shortcut = shortcut_conv is null ? input : shortcut_bn!.forward(shortcut_conv.forward(input));
+        return f.add_(shortcut).MoveToOuterDisposeScope();
     }
 }

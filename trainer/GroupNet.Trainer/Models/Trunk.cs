@@ -1,29 +1,34 @@
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Models;
 
 /// <summary>One whole binary network body of Group-Net v3 (its groups in sequence, one base each).</summary>
-public sealed class Trunk : Module
+public sealed class Trunk : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Wraps <paramref name="groups"/>.</summary>
-    public Trunk(TrainingContext context, IReadOnlyList<BaseGroup> groups)
-        : base(context)
+    private readonly ModuleList<BaseGroup> groups;
+
+    /// <summary>Wraps <paramref name="body"/>.</summary>
+    public Trunk(IReadOnlyList<BaseGroup> body)
+        : base(nameof(Trunk))
     {
-        Groups = RegisterModule("Groups", new ModuleList<BaseGroup>(context, groups));
+        groups = new ModuleList<BaseGroup>(body.ToArray());
+        register_module(nameof(groups), groups);
     }
 
     /// <summary>The groups.</summary>
-    public ModuleList<BaseGroup> Groups { get; }
+    public IReadOnlyList<BaseGroup> Groups => groups.AsReadOnly();
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
+        using var scope = NewDisposeScope();
         var x = input;
-        foreach (var g in Groups)
+        foreach (var g in groups)
         {
-            x = g.Forward(x);
+            x = g.forward(x);
         }
-        return x;
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,19 +1,21 @@
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Modules;
 
 /// <summary>
-/// Convolution with binary weights (Eq. 1): keeps a latent float weight and convolves with
-/// alpha * sign(W) per output filter, trained through the straight-through estimator of
-/// <see cref="BinaryWeightQuantizer"/>.
+/// Convolution with binary weights (Eq. 1): keeps a latent float weight and convolves with alpha * sign(W) per
+/// output filter, trained through the straight-through estimator of <see cref="BinaryWeightQuantizer"/>.
 /// </summary>
-public sealed class BinaryConv2d : Conv2d
+public sealed class BinaryConv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, Generator? generator, bool clipGradient = true)
+    : Conv2d(inChannels, outChannels, kernelSize, stride, padding, generator)
 {
-    /// <summary>Creates a binary-weight convolution.</summary>
-    public BinaryConv2d(TrainingContext context, int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool clipGradient = true)
-        : base(context, inChannels, outChannels, kernelSize, stride, padding)
-    {
-        WeightQuantizer = new BinaryWeightQuantizer(clipGradient);
-    }
+    /// <summary>The weight quantiser.</summary>
+    public BinaryWeightQuantizer WeightQuantizer { get; } = new(clipGradient);
+
+    /// <inheritdoc/>
+    public override bool IsBinary => true;
+
+    /// <inheritdoc/>
+    public override Tensor EffectiveWeight() => WeightQuantizer.Forward(Weight);
 }

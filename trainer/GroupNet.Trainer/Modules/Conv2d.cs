@@ -1,19 +1,22 @@
-using GroupNet.Trainer.Ops;
-using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Modules;
 
 /// <summary>
-/// 2-D convolution without bias, weight [Cout, Cin, k, k], initialised Kaiming-normal (fan-out, ReLU gain,
-/// as torchvision's ResNet). When <see cref="WeightQuantizer"/> is set the convolution uses the quantised
-/// weight (see <see cref="BinaryConv2d"/>); the stored <see cref="Weight"/> stays the latent float weight.
+/// 2-D convolution without bias, <c>weight</c> [Cout, Cin, k, k], initialised Kaiming-normal (fan-out, ReLU gain,
+/// as torchvision's ResNet) from the given generator. Subclasses convolve with a quantised weight
+/// (<see cref="BinaryConv2d"/>, <see cref="Int8Conv2d"/>); the stored <see cref="Weight"/> stays the latent float
+/// weight, so every variant has the same parameter names and shapes (a state dict of one loads into another).
 /// </summary>
-public class Conv2d : Module
+public class Conv2d : nn.Module<Tensor, Tensor>
 {
+    private readonly Parameter weight;
+
     /// <summary>Creates a square-kernel convolution.</summary>
-    public Conv2d(TrainingContext context, int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0)
-        : base(context)
+    public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, Generator? generator)
+        : base(nameof(Conv2d))
     {
         if (inChannels < 1 || outChannels < 1 || kernelSize < 1 || stride < 1 || padding < 0)
         {
@@ -24,9 +27,9 @@ public class Conv2d : Module
         KernelSize = kernelSize;
         Stride = stride;
         Padding = padding;
-        var w = new float[outChannels * inChannels * kernelSize * kernelSize];
-        Init.Normal(w, Math.Sqrt(2.0 / (outChannels * kernelSize * kernelSize)), context.Random);
-        Weight = RegisterParameter("Weight", new Parameter(w, outChannels, inChannels, kernelSize, kernelSize));
+        double std = Math.Sqrt(2.0 / (outChannels * kernelSize * kernelSize));
+        weight = new Parameter(normal(0, std, [outChannels, inChannels, kernelSize, kernelSize], generator: generator));
+        register_parameter(nameof(weight), weight);
     }
 
     /// <summary>Input channels.</summary>
@@ -45,23 +48,21 @@ public class Conv2d : Module
     public int Padding { get; }
 
     /// <summary>Latent float weight [Cout, Cin, k, k].</summary>
-    public Parameter Weight { get; }
+    public Parameter Weight => weight;
 
-    /// <summary>Quantiser applied to <see cref="Weight"/> in forward, or null for a full-precision convolution.</summary>
-    public BinaryWeightQuantizer? WeightQuantizer { get; protected init; }
+    /// <summary>True when the convolution uses binary weights (Eq. 1).</summary>
+    public virtual bool IsBinary => false;
 
-    /// <summary>The weight the convolution actually uses (quantised when a quantiser is set).</summary>
-    public Tensor EffectiveWeight() => WeightQuantizer is null ? Weight : WeightQuantizer.Forward(Context, Weight);
+    /// <summary>The weight the convolution actually uses (quantised in subclasses).</summary>
+    public virtual Tensor EffectiveWeight() => weight;
 
-    /// <summary>Shape [N, Cout, Hout, Wout] of the latest forward output, or null before the first (cost reports
-    /// read the spatial size from it).</summary>
-    public int[]? LastOutputShape { get; protected set; }
+    /// <summary>Spatial size of the output for an input of <paramref name="size"/> pixels.</summary>
+    public int OutputSize(int size) => (size + 2 * Padding - KernelSize) / Stride + 1;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        var y = Functional.Conv2d(Context, input, EffectiveWeight(), Stride, Padding);
-        LastOutputShape = y.ShapeArray();
-        return y;
+        using var scope = NewDisposeScope();
+        return nn.functional.conv2d(input, EffectiveWeight(), strides: [Stride, Stride], padding: [Padding, Padding]).MoveToOuterDisposeScope();
     }
 }

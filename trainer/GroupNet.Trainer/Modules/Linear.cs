@@ -1,14 +1,22 @@
-using GroupNet.Trainer.Ops;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Modules;
 
-/// <summary>Fully connected layer y = x W^T + b, weight [out, in], initialised U(-1/sqrt(in), 1/sqrt(in)) like PyTorch.</summary>
-public sealed class Linear : Module
+/// <summary>
+/// Fully connected layer y = x W^T + b, <c>weight</c> [out, in] and <c>bias</c> [out], initialised like LibTorch's
+/// <c>Linear</c> (uniform in +/- 1 / sqrt(in)) but from the given generator. <see cref="Int8Linear"/> trains the
+/// same parameters with fake-quantised 8-bit weights.
+/// </summary>
+public class Linear : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Creates a linear layer.</summary>
-    public Linear(TrainingContext context, int inFeatures, int outFeatures, bool bias = true)
-        : base(context)
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+
+    /// <summary>Creates the layer.</summary>
+    public Linear(int inFeatures, int outFeatures, Generator? generator)
+        : base(nameof(Linear))
     {
         if (inFeatures < 1 || outFeatures < 1)
         {
@@ -17,15 +25,10 @@ public sealed class Linear : Module
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         double bound = 1.0 / Math.Sqrt(inFeatures);
-        var w = new float[outFeatures * inFeatures];
-        Init.Uniform(w, bound, context.Random);
-        Weight = RegisterParameter("Weight", new Parameter(w, outFeatures, inFeatures));
-        if (bias)
-        {
-            var b = new float[outFeatures];
-            Init.Uniform(b, bound, context.Random);
-            Bias = RegisterParameter("Bias", new Parameter(b, outFeatures));
-        }
+        weight = new Parameter(rand([outFeatures, inFeatures], generator: generator) * (2 * bound) - bound);
+        bias = new Parameter(rand([outFeatures], generator: generator) * (2 * bound) - bound);
+        register_parameter(nameof(weight), weight);
+        register_parameter(nameof(bias), bias);
     }
 
     /// <summary>Input features.</summary>
@@ -34,12 +37,19 @@ public sealed class Linear : Module
     /// <summary>Output features.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>Weight [out, in].</summary>
-    public Parameter Weight { get; }
+    /// <summary>Latent float weight [out, in].</summary>
+    public Parameter Weight => weight;
 
-    /// <summary>Bias [out], or null.</summary>
-    public Parameter? Bias { get; }
+    /// <summary>Bias [out] (kept in float; the device folds it into the int32 accumulator).</summary>
+    public Parameter Bias => bias;
+
+    /// <summary>The weight the layer actually uses.</summary>
+    public virtual Tensor EffectiveWeight() => weight;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Functional.Linear(Context, input, Weight, Bias);
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return nn.functional.linear(input, EffectiveWeight(), bias).MoveToOuterDisposeScope();
+    }
 }

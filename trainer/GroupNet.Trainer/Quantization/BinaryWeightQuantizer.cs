@@ -1,5 +1,4 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using GroupNet.Trainer.Tensors;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Quantization;
 
@@ -9,63 +8,43 @@ namespace GroupNet.Trainer.Quantization;
 /// bit for +1 is what the exporter writes for it too).
 /// Backward is the straight-through estimator dL/dW = dL/dW_b, zeroed where |W| &gt; 1 when
 /// <see cref="ClipGradient"/> is on (the default); alpha is treated as a constant.
+/// <para>Written in the detach form y = v.detach() + (s - s.detach()) with s = clamp(W, -1, 1) (or W): the forward value is
+/// exactly v (s - s.detach() is exactly zero) and the gradient is exactly ds/dW, which clamp passes inside [-1, 1]
+/// (both ends included) and zeroes outside.</para>
 /// </summary>
-public sealed class BinaryWeightQuantizer
+public sealed class BinaryWeightQuantizer(bool clipGradient = true)
 {
-    /// <summary>Creates the quantiser.</summary>
-    public BinaryWeightQuantizer(bool clipGradient = true)
-    {
-        ClipGradient = clipGradient;
-    }
-
     /// <summary>Zero the gradient where |W| &gt; 1.</summary>
-    public bool ClipGradient { get; }
+    public bool ClipGradient { get; } = clipGradient;
 
     /// <summary>sign with sign(0) = +1.</summary>
     public static float Sign(float w) => w >= 0f ? 1f : -1f;
 
-    /// <summary>alpha of every output filter of <paramref name="weight"/> (mean absolute value).</summary>
-    public static float[] Alphas(Tensor weight)
+    /// <summary>sign of every element with sign(0) = +1 (and -0 = +1), as a tensor of +/-1 of the input's type (the one
+    /// definition of the convention for tensors: weights here, activations in <see cref="SignQuantizerFunction"/>).</summary>
+    public static Tensor Sign(Tensor x) => x.ge(0).to(x.dtype).mul_(2f).sub_(1f);
+
+    /// <summary>alpha of every output filter of <paramref name="weight"/> (mean absolute value), shape [Cout, 1, ..., 1].</summary>
+    public static Tensor Alphas(Tensor weight)
     {
-        int filters = weight.Size(0);
-        int size = weight.Count / filters;
-        var alphas = new float[filters];
-        for (int o = 0; o < filters; o++)
-        {
-            alphas[o] = TensorPrimitives.SumOfMagnitudes(new ReadOnlySpan<float>(weight.Data, o * size, size)) / size;
-        }
-        return alphas;
+        var dims = Enumerable.Range(1, (int)weight.dim() - 1).Select(d => (long)d).ToArray();
+        return weight.abs().mean(dims, keepdim: true);
     }
 
-    /// <summary>Returns alpha * sign(W) and records the straight-through backward.</summary>
-    public Tensor Forward(TrainingContext context, Tensor weight)
+    /// <summary>Returns alpha * sign(W) with the straight-through gradient.</summary>
+    public Tensor Forward(Tensor weight)
     {
-        int filters = weight.Size(0);
-        int size = weight.Count / filters;
-        var alphas = Alphas(weight);
-        var wb = Tensor.Create(context, false, weight.ShapeArray());
-        var w = weight.Data;
-        for (int o = 0; o < filters; o++)
+        using var scope = NewDisposeScope();
+        Tensor wb;
+        using (no_grad())
         {
-            float a = alphas[o];
-            for (int i = o * size; i < (o + 1) * size; i++)
-            {
-                wb.Data[i] = w[i] >= 0f ? a : -a;
-            }
+            wb = Alphas(weight) * Sign(weight);
         }
-        bool clip = ClipGradient;
-        wb.AttachGrad(context, [weight], output =>
+        if (!weight.requires_grad || !is_grad_enabled())
         {
-            var g = output.Grad!;
-            var dw = weight.EnsureGrad(context);
-            for (int i = 0; i < dw.Length; i++)
-            {
-                if (!clip || MathF.Abs(w[i]) <= 1f)
-                {
-                    dw[i] += g[i];
-                }
-            }
-        });
-        return wb;
+            return wb.MoveToOuterDisposeScope();
+        }
+        var passed = ClipGradient ? weight.clamp(-1, 1) : weight;
+        return (wb + (passed - passed.detach())).MoveToOuterDisposeScope();
     }
 }

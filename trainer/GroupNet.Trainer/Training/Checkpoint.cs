@@ -1,144 +1,179 @@
-using System.Text;
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Optim;
-using GroupNet.Trainer.Tensors;
+using System.Collections;
+using System.IO.Compression;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Training;
 
 /// <summary>
-/// Binary checkpoint files (little-endian): magic "GNCKPT01", int32 epoch, string metadata, int32 entry count,
-/// entries (string name, int32 rank, int32 dims..., float32 values), int32 optimiser entry count, entries
-/// (string name, int32 length, float32 values). Strings are length-prefixed UTF-8 (BinaryWriter). Writes go to
-/// a temporary file in the same folder, then <see cref="File.Move(string, string, bool)"/> replaces the target,
-/// so a crash never leaves a half-written checkpoint.
+/// Checkpoints in PyTorch's own file format (a <c>torch.save</c> zip archive of a pickled dict, written by
+/// TorchSharp.PyBridge), so Python reads them with <c>torch.load</c>:
+/// <code>
+/// {"format": "groupnet-checkpoint-1", "model": {name: tensor, ...}, "optimizer": {"state": ..., "param_groups": ...},
+///  "epoch": int, "metadata": str (the model configuration as JSON), "generator": uint8 tensor}
+/// </code>
+/// <c>model.load_state_dict(torch.load(path)["model"])</c> restores the weights in PyTorch; a plain state dict saved by
+/// PyTorch (<c>torch.save(model.state_dict(), path)</c>) with the same parameter names loads here as a checkpoint of
+/// epoch 0. Writes go to a temporary file in the same folder, flushed to disk, then <see cref="File.Move(string, string, bool)"/>
+/// replaces the target, so a crash never leaves a half-written checkpoint.
 /// </summary>
 public static class Checkpoint
 {
-    private static readonly byte[] Magic = "GNCKPT01"u8.ToArray();
+    /// <summary>Value of the "format" entry.</summary>
+    public const string Format = "groupnet-checkpoint-1";
 
-    /// <summary>Writes model state, optimiser state and the epoch count atomically.</summary>
-    public static void Save(string path, Module model, Optimizer? optimizer, int epoch, string metadata = "")
+    /// <summary>Writes model state, optimiser state, the epoch count, metadata and the generator's state atomically.</summary>
+    public static void Save(string path, nn.Module model, optim.Optimizer? optimizer, int epoch, string metadata = "", Generator? generator = null)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var w = new BinaryWriter(stream, Encoding.UTF8))
+        using (var scope = NewDisposeScope())
         {
-            w.Write(Magic);
-            w.Write(epoch);
-            w.Write(metadata);
-            var state = model.StateDict();
-            w.Write(state.Count);
-            foreach (var (name, t) in state)
+            var state = new Hashtable();
+            foreach (var (name, t) in model.state_dict())
             {
-                w.Write(name);
-                w.Write(t.Rank);
-                foreach (var d in t.Shape)
-                {
-                    w.Write(d);
-                }
-                WriteFloats(w, t.Data);
+                state[name] = t.detach().cpu().contiguous();
             }
-            var opt = optimizer?.StateDict() ?? [];
-            w.Write(opt.Count);
-            foreach (var (name, values) in opt)
+            var top = new Hashtable
             {
-                w.Write(name);
-                w.Write(values.Length);
-                WriteFloats(w, values);
+                ["format"] = Format,
+                ["model"] = state,
+                ["epoch"] = epoch,
+                ["metadata"] = metadata,
+            };
+            if (optimizer is OptimizerHelper helper)
+            {
+                using var buffer = new MemoryStream();
+                helper.save_py(buffer, leaveOpen: true);
+                buffer.Position = 0;
+                top["optimizer"] = PyTorchUnpickler.UnpickleStateDict(buffer, leaveOpen: true, skipTensorRead: false);
             }
-            w.Flush();
-            stream.Flush(flushToDisk: true);
+            if (generator is not null)
+            {
+                top["generator"] = generator.get_state();
+            }
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                PyTorchPickler.PickleStateDict(stream, top, leaveOpen: true);
+                stream.Flush(flushToDisk: true);
+            }
         }
         File.Move(temp, full, overwrite: true);
     }
 
-    /// <summary>Reads a checkpoint; a truncated or corrupt file throws <see cref="InvalidDataException"/>.</summary>
+    /// <summary>Reads a checkpoint (or a plain PyTorch state dict); a truncated, corrupt or foreign file throws
+    /// <see cref="InvalidDataException"/> naming the file.</summary>
     public static CheckpointData Read(string path)
     {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        }
+        Hashtable top;
         try
         {
-            using var stream = File.OpenRead(path);
-            using var r = new BinaryReader(stream, Encoding.UTF8);
-            var magic = r.ReadBytes(Magic.Length);
-            if (!magic.AsSpan().SequenceEqual(Magic))
-            {
-                throw new InvalidDataException($"{path}: not a Group-Net checkpoint (bad magic)");
-            }
-            int epoch = r.ReadInt32();
-            string metadata = r.ReadString();
-            int count = r.ReadInt32();
-            CheckCount(path, count);
-            var state = new List<KeyValuePair<string, Tensor>>(count);
-            for (int i = 0; i < count; i++)
-            {
-                string name = r.ReadString();
-                int rank = r.ReadInt32();
-                if (rank < 0 || rank > 8)
-                {
-                    throw new InvalidDataException($"{path}: entry '{name}' has rank {rank}");
-                }
-                var shape = new int[rank];
-                for (int d = 0; d < rank; d++)
-                {
-                    shape[d] = r.ReadInt32();
-                    CheckCount(path, shape[d]);
-                }
-                state.Add(new(name, new Tensor(ReadFloats(r, path, Tensor.Numel(shape)), shape)));
-            }
-            int optCount = r.ReadInt32();
-            CheckCount(path, optCount);
-            var opt = new List<KeyValuePair<string, float[]>>(optCount);
-            for (int i = 0; i < optCount; i++)
-            {
-                string name = r.ReadString();
-                int length = r.ReadInt32();
-                CheckCount(path, length);
-                opt.Add(new(name, ReadFloats(r, path, length)));
-            }
-            if (stream.Position != stream.Length)
-            {
-                throw new InvalidDataException($"{path}: {stream.Length - stream.Position} unexpected trailing bytes");
-            }
-            return new CheckpointData(epoch, metadata, state, opt);
+            top = PyTorchUnpickler.UnpickleStateDict(path);
         }
-        catch (EndOfStreamException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or NotImplementedException or NotSupportedException
+            or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException or FormatException
+            or InvalidCastException or NullReferenceException)
         {
-            throw new InvalidDataException($"{path}: checkpoint is truncated", e);
+            throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint ({e.GetType().Name}: {e.Message})", e);
         }
+        if (top["format"] is string format)
+        {
+            if (format != Format)
+            {
+                throw new InvalidDataException($"{path}: checkpoint format '{format}' is not '{Format}'");
+            }
+            var model = top["model"] as Hashtable ?? throw new InvalidDataException($"{path}: checkpoint has no model state");
+            int epoch = top["epoch"] is int e ? e : throw new InvalidDataException($"{path}: checkpoint has no epoch count");
+            if (epoch < 0)
+            {
+                throw new InvalidDataException($"{path}: negative epoch count {epoch}");
+            }
+            return new CheckpointData(epoch, top["metadata"] as string ?? "", Tensors(path, model), top["optimizer"] as Hashtable, top["generator"] as Tensor);
+        }
+        // A plain state dict, as torch.save(model.state_dict()) writes it.
+        return new CheckpointData(0, "", Tensors(path, top), null, null);
     }
 
-    /// <summary>Reads <paramref name="path"/> into <paramref name="model"/> and <paramref name="optimizer"/>; returns the epoch count.</summary>
-    public static CheckpointData Load(string path, Module model, Optimizer? optimizer)
+    /// <summary>Reads <paramref name="path"/> into <paramref name="model"/> and, when the file has optimiser state,
+    /// <paramref name="optimizer"/>. Names and shapes must match exactly.</summary>
+    public static CheckpointData Load(string path, nn.Module model, optim.Optimizer? optimizer, Generator? generator = null)
     {
         var data = Read(path);
-        model.LoadStateDict(data.ModelState);
-        optimizer?.LoadStateDict(data.OptimizerState);
+        LoadModelState(path, model, data.ModelState);
+        if (optimizer is OptimizerHelper helper && data.OptimizerState is { } state)
+        {
+            using var buffer = new MemoryStream();
+            PyTorchPickler.PickleStateDict(buffer, state, leaveOpen: true);
+            buffer.Position = 0;
+            try
+            {
+                helper.load_py(buffer, leaveOpen: true);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException or KeyNotFoundException or NullReferenceException)
+            {
+                throw new InvalidDataException($"{path}: the optimiser state does not fit this optimiser ({e.Message})", e);
+            }
+        }
+        if (generator is not null && data.GeneratorState is { } g)
+        {
+            generator.set_state(g);
+        }
         return data;
     }
 
-    private static void CheckCount(string path, int count)
+    /// <summary>Copies <paramref name="state"/> into <paramref name="model"/>, naming every missing, unexpected or
+    /// mis-shaped entry when they differ.</summary>
+    public static void LoadModelState(string path, nn.Module model, IReadOnlyDictionary<string, Tensor> state)
     {
-        if (count < 0 || count > 1 << 28)
+        var own = model.state_dict();
+        var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
+        var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
+        var misshaped = own.Where(kv => state.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
+            .Select(kv => $"{kv.Key} [{string.Join(", ", state[kv.Key].shape)}] vs [{string.Join(", ", kv.Value.shape)}]").ToList();
+        if (missing.Count + unexpected.Count + misshaped.Count > 0)
         {
-            throw new InvalidDataException($"{path}: implausible count {count}");
+            static string List(IEnumerable<string> items) => string.Join(", ", items.Take(5)) + (items.Count() > 5 ? $" (+{items.Count() - 5} more)" : "");
+            var parts = new List<string>();
+            if (missing.Count > 0)
+            {
+                parts.Add($"missing {List(missing)}");
+            }
+            if (unexpected.Count > 0)
+            {
+                parts.Add($"unexpected {List(unexpected)}");
+            }
+            if (misshaped.Count > 0)
+            {
+                parts.Add($"shape {List(misshaped)}");
+            }
+            throw new InvalidDataException($"{path}: the state dict does not fit this model: {string.Join("; ", parts)}");
+        }
+        using var noGrad = no_grad();
+        foreach (var (name, target) in own)
+        {
+            target.copy_(state[name].to(target.dtype));
         }
     }
 
-    private static void WriteFloats(BinaryWriter w, float[] values) =>
-        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-
-    private static float[] ReadFloats(BinaryReader r, string path, int count)
+    private static Dictionary<string, Tensor> Tensors(string path, Hashtable table)
     {
-        var bytes = r.ReadBytes(count * sizeof(float));
-        if (bytes.Length != count * sizeof(float))
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
         {
-            throw new InvalidDataException($"{path}: checkpoint is truncated");
+            if (entry.Key is not string name || entry.Value is not Tensor t)
+            {
+                throw new InvalidDataException($"{path}: state dict entry '{entry.Key}' is not a named tensor");
+            }
+            result[name] = t;
         }
-        var values = new float[count];
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
-        return values;
+        return result;
     }
 }

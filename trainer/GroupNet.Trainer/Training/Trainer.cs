@@ -1,40 +1,63 @@
 using System.Diagnostics;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Ops;
 using GroupNet.Trainer.Optim;
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using DataLoader = GroupNet.Trainer.Data.DataLoader;
 
 namespace GroupNet.Trainer.Training;
 
 /// <summary>
-/// Supervised training loop: Nesterov SGD (weight decay only on weights of rank >= 2, i.e. convolution and
-/// linear weights; BN parameters, group scales and biases are not decayed), cosine learning rate per
-/// iteration, optional label smoothing and gradient clipping by global norm, per-batch progress, per-epoch
-/// evaluation and checkpoints.
+/// Supervised training loop on LibTorch: Nesterov SGD, Adam or AdamW (weight decay only on weights of rank >= 2,
+/// i.e. convolution and linear weights; BN parameters, group scales and biases are not decayed), a learning rate
+/// set per iteration by <see cref="ILrSchedule"/>, optional label smoothing, quantization-loss regulariser and
+/// gradient clipping by global norm, per-batch progress, per-epoch evaluation and atomic checkpoints.
+/// Everything an epoch does depends only on the model state, the optimiser state and (seed, epoch), so a run
+/// resumed from the checkpoint of epoch e ends with the weights of an uninterrupted run.
 /// </summary>
 public sealed class Trainer
 {
     private readonly ILrSchedule _schedule;
     private readonly IReadOnlyList<BinaryConv2d> _binaryConvs;
     private readonly int _batchesPerEpoch;
-    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly IReadOnlyList<Parameter> _parameters;
 
     /// <summary>Creates a trainer for <paramref name="model"/> on a training set of <paramref name="trainCount"/> images.</summary>
-    public Trainer(Module model, TrainerOptions options, int trainCount)
+    public Trainer(nn.Module<Tensor, Tensor> model, TrainerOptions options, int trainCount, Device? device = null)
     {
         options.Validate();
         Model = model;
         Options = options;
-        var decayed = model.Parameters().Where(p => p.Rank >= 2).ToList();
-        var plain = model.Parameters().Where(p => p.Rank < 2).ToList();
-        _parameters = model.Parameters().ToList();
-        Optimizer = new Sgd([new ParameterGroup(decayed, options.WeightDecay), new ParameterGroup(plain, 0f)],
-            options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
+        Device = device ?? CPU;
+        _parameters = model.parameters().ToList();
+        Optimizer = CreateOptimizer(model, options);
         _batchesPerEpoch = (trainCount + options.BatchSize - 1) / options.BatchSize;
         _schedule = CreateSchedule(options, _batchesPerEpoch);
-        _binaryConvs = model.Modules().OfType<BinaryConv2d>().ToList();
+        _binaryConvs = model.modules().OfType<BinaryConv2d>().ToList();
+    }
+
+    /// <summary>The optimiser of <paramref name="options"/> with two parameter groups: rank >= 2 weights decayed, the rest not.</summary>
+    public static optim.Optimizer CreateOptimizer(nn.Module model, TrainerOptions options)
+    {
+        var decayed = model.parameters().Where(p => p.dim() >= 2).ToList();
+        var plain = model.parameters().Where(p => p.dim() < 2).ToList();
+        double lr = options.LearningRate, wd = options.WeightDecay, beta1 = options.Momentum;
+        return options.Optimizer switch
+        {
+            OptimizerKind.Sgd => optim.SGD(
+                [new SGD.ParamGroup(decayed, lr, options.Momentum, 0, wd, options.Nesterov), new SGD.ParamGroup(plain, lr, options.Momentum, 0, 0, options.Nesterov)],
+                lr, options.Momentum, 0, wd, options.Nesterov),
+            OptimizerKind.Adam => optim.Adam(
+                [new Adam.ParamGroup(decayed, lr, beta1, 0.999, 1e-8, wd), new Adam.ParamGroup(plain, lr, beta1, 0.999, 1e-8, 0)],
+                lr, beta1, 0.999, 1e-8, wd),
+            OptimizerKind.AdamW => optim.AdamW(
+                [new AdamW.ParamGroup(decayed, lr, beta1, 0.999, 1e-8, wd), new AdamW.ParamGroup(plain, lr, beta1, 0.999, 1e-8, 0)],
+                lr, beta1, 0.999, 1e-8, wd),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimizer"),
+        };
     }
 
     /// <summary>The learning-rate schedule of <paramref name="options"/> over iterations.</summary>
@@ -51,18 +74,19 @@ public sealed class Trainer
     }
 
     /// <summary>The model being trained.</summary>
-    public Module Model { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
 
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>The optimiser (state is saved in checkpoints).</summary>
-    public Optimizer Optimizer { get; }
+    /// <summary>Where batches go.</summary>
+    public Device Device { get; }
+
+    /// <summary>The optimiser (its state is saved in checkpoints).</summary>
+    public optim.Optimizer Optimizer { get; }
 
     /// <summary>Epochs finished so far (restored by <see cref="Resume"/>).</summary>
     public int CompletedEpochs { get; private set; }
-
-    private TrainingContext Context => Model.Context;
 
     /// <summary>Trains epochs <see cref="CompletedEpochs"/> .. Epochs - 1, evaluating on <paramref name="test"/> after each
     /// and checkpointing when <see cref="TrainerOptions.CheckpointPath"/> is set.</summary>
@@ -73,12 +97,12 @@ public sealed class Trainer
         while (CompletedEpochs < Options.Epochs)
         {
             var r = TrainEpoch(train, progress, cancellationToken);
-            double? acc = test is null ? null : Evaluate(Model, test).Accuracy;
+            double? acc = test is null ? null : Evaluate(Model, test, device: Device).Accuracy;
             r = r with { TestAccuracy = acc };
             results.Add(r);
             if (Options.CheckpointPath is { } path)
             {
-                Checkpoint.Save(path, Model, Optimizer, CompletedEpochs, metadata);
+                SaveCheckpoint(path, metadata);
             }
         }
         return results;
@@ -96,31 +120,29 @@ public sealed class Trainer
             MaxShift = Options.MaxShift,
             HorizontalFlip = Options.HorizontalFlip,
         });
-        Model.Train();
-        var ctx = Context;
+        Model.train();
         var sw = Stopwatch.StartNew();
         double lossSum = 0;
         long seen = 0, correct = 0;
         int batch = 0;
         long step = (long)epoch * _batchesPerEpoch;
-        using (var outer = ctx.BeginScope())
+        using (var e = loader.Epoch(epoch, Device).GetEnumerator())
         {
-            var e = loader.Epoch(ctx, epoch).GetEnumerator();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = ctx.BeginScope();
+                using var scope = NewDisposeScope();
                 if (!e.MoveNext())
                 {
                     break;
                 }
                 var b = e.Current;
                 float lr = _schedule.At(step++);
-                Optimizer.LearningRate = lr;
+                SetLearningRate(lr);
                 var (loss, hits) = TrainStep(b);
-                lossSum += loss * b.Labels.Length;
+                lossSum += loss * b.Count;
                 correct += hits;
-                seen += b.Labels.Length;
+                seen += b.Count;
                 batch++;
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch, _batchesPerEpoch, lossSum / seen, (double)correct / seen,
                     seen / sw.Elapsed.TotalSeconds, lr));
@@ -130,53 +152,57 @@ public sealed class Trainer
         return new EpochResult(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), null, sw.Elapsed.TotalSeconds, seen / sw.Elapsed.TotalSeconds);
     }
 
+    private void SetLearningRate(double lr)
+    {
+        foreach (var group in Optimizer.ParamGroups)
+        {
+            group.LearningRate = lr;
+        }
+    }
+
     /// <summary>Global gradient norm before clipping at the last <see cref="TrainStep"/>, when
     /// <see cref="TrainerOptions.MaxGradNorm"/> is set (NaN before the first step or without clipping).</summary>
     public double LastGradNorm { get; private set; } = double.NaN;
 
-    /// <summary>One optimisation step on a batch: forward, loss, backward, clipping (when
-    /// <see cref="TrainerOptions.MaxGradNorm"/> is set), update. Returns (loss, correct count).</summary>
+    /// <summary>One optimisation step on a batch: forward, loss (plus the quantization-loss regulariser when set),
+    /// backward, clipping (when <see cref="TrainerOptions.MaxGradNorm"/> is set), update. Returns (loss, correct count).</summary>
     public (float Loss, int Correct) TrainStep(Batch batch)
     {
-        var ctx = Context;
-        Optimizer.ZeroGrad();
-        var logits = Model.Forward(batch.Images);
-        var loss = Functional.CrossEntropy(ctx, logits, batch.Labels, Options.LabelSmoothing);
-        float value = loss.Item();
-        int hits = CountCorrect(logits, batch.Labels);
-        loss.Backward(ctx);
-        if (Options.QuantizationLossWeight > 0f)
-        {
-            value += AddQuantizationLoss(Options.QuantizationLossWeight);
-        }
+        using var scope = NewDisposeScope();
+        Optimizer.zero_grad();
+        var logits = Model.forward(batch.Images);
+        var loss = nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: Options.LabelSmoothing);
+        var total = Options.QuantizationLossWeight > 0f ? loss + QuantizationLoss(Options.QuantizationLossWeight) : loss;
+        total.backward();
         if (Options.MaxGradNorm is { } limit)
         {
-            LastGradNorm = GradientClipping.ClipGradNorm(_parameters, limit);
+            LastGradNorm = nn.utils.clip_grad_norm_(_parameters, limit);
         }
-        Optimizer.Step();
+        Optimizer.step();
+        float value = total.item<float>();
+        int hits = CountCorrect(logits, batch.Labels);
         return (value, hits);
     }
 
-    /// <summary>Adds the gradient of lambda * sum (W - alpha sign W)^2 to every binary convolution's latent weight;
-    /// returns the regulariser's value.</summary>
-    private float AddQuantizationLoss(float lambda)
+    /// <summary>lambda * sum (W - alpha sign W)^2 over every binary convolution's latent weight, alpha sign W held
+    /// constant: its gradient is 2 lambda (W - alpha sign W), the exact derivative (the alpha term vanishes because
+    /// sum sign(W) (W - alpha sign W) = 0 per filter).</summary>
+    public Tensor QuantizationLoss(float lambda)
     {
-        double total = 0;
+        using var scope = NewDisposeScope();
+        Tensor? sum = null;
         foreach (var conv in _binaryConvs)
         {
-            var w = conv.Weight.Data;
-            var g = conv.Weight.EnsureGrad(Context);
-            var alphas = BinaryWeightQuantizer.Alphas(conv.Weight);
-            int size = w.Length / alphas.Length;
-            for (int i = 0; i < w.Length; i++)
+            var w = conv.Weight;
+            Tensor target;
+            using (no_grad())
             {
-                float a = alphas[i / size];
-                float r = w[i] - (w[i] >= 0f ? a : -a);
-                total += (double)r * r;
-                g[i] += 2f * lambda * r;
+                target = BinaryWeightQuantizer.Alphas(w) * BinaryWeightQuantizer.Sign(w);
             }
+            var term = (w - target).square().sum();
+            sum = sum is null ? term : sum + term;
         }
-        return (float)(lambda * total);
+        return ((sum ?? zeros(1, device: Device).sum()) * lambda).MoveToOuterDisposeScope();
     }
 
     /// <summary>Restores model, optimiser and epoch count from a checkpoint (the <c>--resume</c> path).</summary>
@@ -187,140 +213,114 @@ public sealed class Trainer
         return data;
     }
 
-    /// <summary>Writes a checkpoint now.</summary>
+    /// <summary>Writes a checkpoint now (atomically).</summary>
     public void SaveCheckpoint(string path, string metadata = "") => Checkpoint.Save(path, Model, Optimizer, CompletedEpochs, metadata);
 
-    /// <summary>Accuracy and loss of <paramref name="model"/> in eval mode (running BN statistics); restores the previous mode.</summary>
-    public static EvaluationResult Evaluate(Module model, ImageDataset data, int batchSize = 500)
+    /// <summary>Accuracy, top-5 accuracy and loss of <paramref name="model"/> in eval mode (running BN statistics);
+    /// restores the previous mode.</summary>
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 500, Device? device = null)
     {
-        var ctx = model.Context;
-        bool wasTraining = model.Training;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         var loader = new DataLoader(data, batchSize, shuffle: false);
         double lossSum = 0;
         int correct = 0, top5 = 0;
-        using (ctx.NoGrad())
-        using (ctx.BeginScope())
+        using (no_grad())
+        using (var e = loader.Epoch(0, device).GetEnumerator())
         {
-            var e = loader.Epoch(ctx, 0).GetEnumerator();
             while (true)
             {
-                using var scope = ctx.BeginScope();
+                using var scope = NewDisposeScope();
                 if (!e.MoveNext())
                 {
                     break;
                 }
-                var logits = model.Forward(e.Current.Images);
-                lossSum += Functional.CrossEntropy(ctx, logits, e.Current.Labels).Item() * e.Current.Labels.Length;
-                correct += CountCorrect(logits, e.Current.Labels);
-                top5 += CountInTopK(logits, e.Current.Labels, 5);
+                var b = e.Current;
+                var logits = model.forward(b.Images);
+                lossSum += nn.functional.cross_entropy(logits, b.Labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += CountCorrect(logits, b.Labels);
+                top5 += CountInTopK(logits, b.Labels, 5);
             }
         }
-        model.Train(wasTraining);
+        model.train(wasTraining);
         return new EvaluationResult((double)correct / data.Count, lossSum / data.Count, data.Count, correct) { Top5Accuracy = (double)top5 / data.Count };
     }
 
     /// <summary>
-    /// Re-estimates every batch-norm layer's (BatchNorm2d and BatchNorm1d) running statistics with frozen weights, layer by layer in forward
-    /// order: for each layer, resets its statistics and averages the batch statistics of
-    /// <paramref name="batches"/> training batches cumulatively (PyTorch momentum = None), without gradients.
-    /// 1-bit sign quantisers, in the same forward order, get their <see cref="SignActivationQuantizer.EstimatedScale"/>:
-    /// the mean per-sample scale over the same batches, which eval mode then uses for every sample.
-    /// The model ends in eval mode. Worth doing before export: binary networks are sensitive to stale
-    /// running statistics.
+    /// Re-estimates every batch-norm layer's running statistics with frozen weights, layer by layer in forward
+    /// order: for each layer, resets its statistics and averages the batch statistics of <paramref name="batches"/>
+    /// training batches cumulatively (momentum = null), without gradients. 1-bit sign quantisers, in the same forward
+    /// order, get their <see cref="SignActivationQuantizer.EstimatedScale"/>: the mean per-sample scale over the same
+    /// batches, which eval mode then uses for every sample. The model ends in eval mode.
+    /// <para>One layer at a time, with every other layer in eval mode: each layer's statistics are measured on the
+    /// activations it will see at inference (upstream layers already using their re-estimated statistics).</para>
     /// </summary>
-    public static void ReestimateBatchNorm(Module model, ImageDataset data, int batches = 20, int batchSize = 128, int seed = 0)
+    public static void ReestimateBatchNorm(nn.Module<Tensor, Tensor> model, ImageDataset data, int batches = 20, int batchSize = 128, int seed = 0, Device? device = null)
     {
-        // One layer at a time, in forward order, with every other layer in eval mode: each layer's
-        // statistics are measured on the activations it will see at inference (upstream layers already
-        // using their re-estimated running statistics). Estimating all layers in one train-mode pass
-        // measures downstream layers on batch-normalised inputs instead, which quantisers amplify.
-        var ctx = model.Context;
-        var layers = model.Modules().Where(m => m is BatchNorm or SignActivationQuantizer).ToList();
+        var layers = model.modules().Where(m => m is BatchNorm2d or SignActivationQuantizer).ToList();
         var loader = new DataLoader(data, batchSize, shuffle: true, seed);
-        model.Eval();
-        // Downstream sign quantisers use per-sample scales until their turn comes.
+        model.eval();
         foreach (var sign in layers.OfType<SignActivationQuantizer>())
         {
             sign.EstimatedScale = 0f;
         }
-        using (ctx.NoGrad())
+        using (no_grad())
         {
             foreach (var layer in layers)
             {
-                if (layer is BatchNorm norm)
+                if (layer is BatchNorm2d norm)
                 {
-                    float? momentum = norm.Momentum;
-                    norm.ResetRunningStats();
-                    norm.Momentum = null;
-                    norm.Train();
-                    RunBatches(model, loader, batches);
-                    norm.Eval();
-                    norm.Momentum = momentum;
+                    var momentum = norm.momentum;
+                    norm.reset_running_stats();
+                    norm.momentum = null;
+                    norm.train();
+                    RunBatches(model, loader, batches, device);
+                    norm.eval();
+                    norm.momentum = momentum;
                 }
                 else if (layer is SignActivationQuantizer sign)
                 {
                     sign.ResetObservedScale();
-                    RunBatches(model, loader, batches);
+                    sign.ObserveScales = true;
+                    RunBatches(model, loader, batches, device);
+                    sign.ObserveScales = false;
                     sign.EstimatedScale = (float)sign.MeanObservedScale;
                 }
             }
         }
-        model.Eval();
+        model.eval();
     }
 
-    private static void RunBatches(Module model, DataLoader loader, int batches)
+    private static void RunBatches(nn.Module<Tensor, Tensor> model, DataLoader loader, int batches, Device? device)
     {
-        var ctx = model.Context;
-        using (ctx.BeginScope())
+        int done = 0;
+        using var e = loader.Epoch(0, device).GetEnumerator();
+        while (done < batches)
         {
-            int done = 0;
-            foreach (var batch in loader.Epoch(ctx, 0))
+            using var scope = NewDisposeScope();
+            if (!e.MoveNext())
             {
-                using var scope = ctx.BeginScope();
-                model.Forward(batch.Images);
-                if (++done >= batches)
-                {
-                    break;
-                }
+                break;
             }
+            model.forward(e.Current.Images);
+            done++;
         }
     }
 
     /// <summary>Number of rows of <paramref name="logits"/> whose label scores among the <paramref name="k"/> highest
     /// (fewer than k logits strictly greater than the label's; every row counts when k >= classes).</summary>
-    public static int CountInTopK(Tensor logits, IReadOnlyList<int> labels, int k)
+    public static int CountInTopK(Tensor logits, Tensor labels, int k)
     {
-        int n = logits.Size(0), classes = logits.Size(1), hits = 0;
-        for (int i = 0; i < n; i++)
-        {
-            float target = logits.Data[i * classes + labels[i]];
-            int greater = 0;
-            for (int j = 0; j < classes; j++)
-            {
-                greater += logits.Data[i * classes + j] > target ? 1 : 0;
-            }
-            hits += greater < k ? 1 : 0;
-        }
-        return hits;
+        using var scope = NewDisposeScope();
+        var target = logits.gather(1, labels.unsqueeze(1));
+        var greater = (logits > target).sum(1);
+        return (int)(greater < k).sum().item<long>();
     }
 
     /// <summary>Number of rows of <paramref name="logits"/> whose arg-max (first on ties) equals the label.</summary>
-    public static int CountCorrect(Tensor logits, IReadOnlyList<int> labels)
+    public static int CountCorrect(Tensor logits, Tensor labels)
     {
-        int n = logits.Size(0), k = logits.Size(1), correct = 0;
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int j = 1; j < k; j++)
-            {
-                if (logits.Data[i * k + j] > logits.Data[i * k + best])
-                {
-                    best = j;
-                }
-            }
-            correct += best == labels[i] ? 1 : 0;
-        }
-        return correct;
+        using var scope = NewDisposeScope();
+        return (int)logits.argmax(1).eq(labels).sum().item<long>();
     }
 }

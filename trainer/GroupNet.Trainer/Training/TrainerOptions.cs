@@ -12,7 +12,10 @@ public sealed record TrainerOptions
     /// <summary>Peak learning rate of the cosine schedule.</summary>
     public float LearningRate { get; init; } = 0.05f;
 
-    /// <summary>SGD momentum.</summary>
+    /// <summary>The update rule (Nesterov SGD by default; Adam and AdamW use <see cref="Momentum"/> as beta1).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>SGD momentum (beta1 for Adam and AdamW).</summary>
     public float Momentum { get; init; } = 0.9f;
 
     /// <summary>Nesterov momentum.</summary>
@@ -34,7 +37,7 @@ public sealed record TrainerOptions
     public string? CheckpointPath { get; init; }
 
     /// <summary>When set, gradients are clipped to this global L2 norm before every optimiser step
-    /// (<see cref="Optim.GradientClipping.ClipGradNorm"/>); null = no clipping.</summary>
+    /// (LibTorch's <c>clip_grad_norm_</c>); null = no clipping.</summary>
     public float? MaxGradNorm { get; init; }
 
     /// <summary>Label smoothing of the training loss (0 = plain cross-entropy); evaluation always uses 0.</summary>
@@ -62,6 +65,14 @@ public sealed record TrainerOptions
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
+        if (!Enum.IsDefined(Optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "unknown optimizer");
+        }
+        if (!(Momentum >= 0f && Momentum < 1f) || !(WeightDecay >= 0f) || float.IsInfinity(WeightDecay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Momentum), "momentum must be in [0, 1) and weight decay finite and >= 0");
+        }
         if (Epochs < 1 || BatchSize < 1 || !(LearningRate > 0f) || WarmupSteps < 0 || MaxShift < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Epochs), "epochs, batch size and learning rate must be positive; warm-up and shift >= 0");

@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GroupNet.Trainer.Quantization;
+
+/// <summary>
+/// The autograd function of k-bit activations (Eq. 2): forward q = floor(clip(x, 0, 1) * L + 0.5) / L in one buffer,
+/// backward dL/dx = dL/dq where 0 &lt;= x &lt;= 1 (both ends included), 0 elsewhere. One function node instead of the
+/// four of the detach form (clamp, floor chain, subtraction, addition) halves the activation memory and the passes.
+/// L = 0 means clip only (the full-precision parent's nonlinearity), with the same gradient.
+/// </summary>
+internal sealed class LevelQuantizerFunction : autograd.SingleTensorFunction<LevelQuantizerFunction>
+{
+    /// <inheritdoc/>
+    public override string Name => nameof(LevelQuantizerFunction);
+
+    /// <summary>vars: the input tensor and the number of steps L (a float).</summary>
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = (Tensor)vars[0];
+        float levels = (float)vars[1];
+        ctx.save_for_backward([x]);
+        var q = x.clamp(0, 1);
+        return levels == 0f ? q : q.mul_(levels).add_(0.5f).floor_().div_(levels);
+    }
+
+    /// <inheritdoc/>
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        var x = ctx.get_saved_variables()[0];
+        return [grad_output.mul(InsideMask(x, 0, 1)), null!];
+    }
+
+    /// <summary>1 where lower &lt;= x &lt;= upper, else 0, as floats: 1 - |sign(clamp(x) - x)| (float passes only; the
+    /// comparison-and-select path measured slower on LibTorch's CPU kernels).</summary>
+    public static Tensor InsideMask(Tensor x, float lower, float upper) =>
+        x.clamp(lower, upper).sub_(x).sign_().abs_().neg_().add_(1f);
+}
