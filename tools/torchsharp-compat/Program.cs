@@ -1,0 +1,3 @@
+using GroupNet.Tools.TorchSharpCompat;
+
+return CompatCommand.Run(args, Console.Out, Console.Error);
