@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: train a Group-Net v1 on MNIST, export the integer program, check the managed
+# The main job: train a full-precision parent and a Group-Net v1 from it on MNIST, export the integer program, check the managed
 # reference on the full test set, generate Cortex-M4 firmware, run it in QEMU, report.
 # Installs what it needs (scripts/setup.sh). Safe to run twice; outputs go to out/demo (git-ignored).
 set -euo pipefail
@@ -9,7 +9,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 BASES="${GN_DEMO_BASES:-2}"
 BITS="${GN_DEMO_BITS:-2}"
-EPOCHS="${GN_DEMO_EPOCHS:-5}"
+EPOCHS="${GN_DEMO_EPOCHS:-2}"
+PARENT_EPOCHS="${GN_DEMO_PARENT_EPOCHS:-1}"
 BOARD="${GN_DEMO_BOARD:-mps2-an386}"
 IMAGES="${GN_DEMO_IMAGES:-64}"
 
@@ -21,8 +22,8 @@ data=.cache/mnist/package/data
 out=out/demo
 mkdir -p "$out"
 
-echo "== train: Group-Net v1, K=$BASES bases, binary weights, $BITS-bit activations, $EPOCHS epochs"
-groupnet train --data "$data" --bases "$BASES" --bits "$BITS" --epochs "$EPOCHS" --out "$out/tiny.ckpt"
+echo "== train: full-precision parent ($PARENT_EPOCHS epoch), then Group-Net v1 from it: K=$BASES bases, binary weights, $BITS-bit activations, $EPOCHS epochs"
+groupnet train --data "$data" --parent-epochs "$PARENT_EPOCHS" --bases "$BASES" --bits "$BITS" --epochs "$EPOCHS" --out "$out/tiny.ckpt"
 echo "== export"
 groupnet export "$out/tiny.ckpt" --data "$data" --name tiny --out "$out/tiny.gndm"
 groupnet inspect "$out/tiny.gndm"

@@ -6,7 +6,7 @@ using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
 using GroupNet.Trainer.Training;
 
-// Training throughput of the tiny reference Group-Net (stem 1->16, groups 16 / 32 s2 / 64 s2, GAP, linear
+// Training throughput of the trainer (TorchSharp) on the tiny reference Group-Net (stem 1->16, groups 16 / 32 s2 / 64 s2, GAP, linear
 // 64->10) on 28x28 inputs: images per second of forward + backward + Nesterov SGD step at batch 128 on 2
 // threads, the median of --steps timed steps after --warmup untimed ones, and the peak memory of doing so.
 //
@@ -19,7 +19,9 @@ using GroupNet.Trainer.Training;
 // same run, and the ratio ours / PyTorch is printed.
 //
 // Usage: TrainThroughput [--json] [--steps N] [--warmup N] [--threads N] [--batch N] [--no-pytorch]
-//                        [--python PATH] [--results PATH]
+//                        [--python PATH] [--results PATH] [--previous-engine PATH]
+//   --previous-engine  the retired engine's benchmark binary (previous-engine.sh builds it and passes it): each
+//                      setting also runs there, in the same run
 //   --json      print exactly one JSON object {"settings": [...]} on stdout (progress goes to stderr)
 //   --results   where the results file goes (default bench/results/train_throughput.json in the repo)
 // Internal: --one NAME runs one setting of ours and prints one JSON line.
@@ -46,6 +48,7 @@ internal sealed record BenchOptions
     public string? Python { get; init; }
     public string? Results { get; init; }
     public string? One { get; init; }
+    public string? PreviousEngine { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -65,6 +68,7 @@ internal sealed record BenchOptions
                 "--python" => o with { Python = Value() },
                 "--results" => o with { Results = Value() },
                 "--one" => o with { One = Value() },
+                "--previous-engine" => o with { PreviousEngine = Value() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
@@ -138,6 +142,15 @@ internal static class Bench
         foreach (var setting in Settings)
         {
             var ours = Child(Environment.ProcessPath!, SelfArguments(setting, options));
+            if (options.PreviousEngine is { } previous)
+            {
+                // The retired engine's own benchmark binary (bench/train_throughput/previous-engine.sh builds it), run
+                // on the same setting in the same run, between ours and PyTorch.
+                var old = Child(previous, ["--one", setting.Name, "--steps", Str(options.Steps), "--warmup", Str(options.Warmup),
+                    "--threads", Str(options.Threads), "--batch", Str(options.Batch)]);
+                ours["previous_engine_images_per_second"] = old["images_per_second"]?.DeepClone();
+                ours["previous_engine_peak_bytes"] = old["peak_bytes"]?.DeepClone();
+            }
             if (python is not null)
             {
                 var torch = Child(python, [script, "--setting", setting.Name, "--steps", Str(options.Steps), "--warmup", Str(options.Warmup),
@@ -173,6 +186,8 @@ internal static class Bench
                 ["batch"] = options.Batch, ["threads"] = options.Threads, ["steps"] = options.Steps, ["warmup"] = options.Warmup,
                 ["cores"] = Environment.ProcessorCount, ["load_average_at_start"] = load,
                 ["pytorch"] = python is null ? null : Capture(python, ["-c", "import torch; print(torch.__version__)"]).Trim(),
+                ["ours"] = "TorchSharp 0.107.0 (LibTorch 2.10.0, CPU)",
+                ["previous_engine"] = options.PreviousEngine is null ? null : "the project's own engine before TorchSharp (commit b26e484), bench/train_throughput/previous-engine.sh",
                 ["peak_bytes"] = "peak resident set (VmHWM) of a process running that one setting, runtime included",
             },
         };
@@ -188,7 +203,7 @@ internal static class Bench
         else
         {
             Console.WriteLine();
-            Console.WriteLine(Table(settings, python is not null));
+            Console.WriteLine(Table(settings, python is not null, options.PreviousEngine is not null));
             Console.WriteLine($"results: {results}");
         }
         return 0;
@@ -223,13 +238,15 @@ internal static class Bench
     private static string Mib(JsonNode? bytes, bool unit = true) =>
         bytes is JsonValue v && v.TryGetValue(out long b) ? $"{b / 1048576.0:F0}{(unit ? " MiB" : "")}" : "-";
 
-    private static string Table(JsonArray settings, bool withTorch)
+    private static string Table(JsonArray settings, bool withTorch, bool withPrevious)
     {
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine(withTorch
-            ? "| setting | ours img/s | ours peak MiB | PyTorch img/s | PyTorch peak MiB | ours / PyTorch |"
-            : "| setting | ours img/s | ours peak MiB |");
-        sb.AppendLine(withTorch ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|");
+        sb.Append("| setting | TorchSharp img/s | TorchSharp peak MiB |");
+        sb.Append(withTorch ? " PyTorch img/s | PyTorch peak MiB | TorchSharp / PyTorch |" : "");
+        sb.AppendLine(withPrevious ? " previous engine img/s | previous engine peak MiB |" : "");
+        sb.Append("|---|---:|---:|");
+        sb.Append(withTorch ? "---:|---:|---:|" : "");
+        sb.AppendLine(withPrevious ? "---:|---:|" : "");
         foreach (var node in settings)
         {
             var r = node!.AsObject();
@@ -239,6 +256,10 @@ internal static class Bench
             if (withTorch)
             {
                 sb.Append($" {r["pytorch_images_per_second"]?.ToString() ?? "-"} | {Mib(r["pytorch_peak_bytes"], unit: false)} | {r["ratio"]?.ToString() ?? "-"} |");
+            }
+            if (withPrevious)
+            {
+                sb.Append($" {r["previous_engine_images_per_second"]?.ToString() ?? "-"} | {Mib(r["previous_engine_peak_bytes"], unit: false)} |");
             }
             sb.AppendLine();
         }

@@ -32,9 +32,11 @@ public static class TrainCommand
         var bnBatches = new Option<int>("--bn-batches") { Description = "training batches per batch-norm layer when re-estimating statistics after training (0 = off)", DefaultValueFactory = _ => 20 };
         var output = new Option<FileInfo>("--out") { Description = "checkpoint file (PyTorch format, written atomically after every epoch)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint at --out" };
+        var parentFile = new Option<FileInfo?>("--parent") { Description = "initialise from this checkpoint (the paper's recipe for binary networks: a trained full-precision parent); entries are matched by name, extra bases get a little noise" };
+        var parentEpochs = new Option<int>("--parent-epochs") { Description = "first train a full-precision parent (W32A32) for N epochs into OUT.parent.ckpt, then this model from it (0 = no parent)", DefaultValueFactory = _ => 0 };
         var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg and NAME.result.json next to the checkpoint" };
         var command = new Command("train", "Train a Group-Net (v1 from flags, or any structure from --config)");
-        foreach (var o in new Option[] { data, bases, bits, epochs, lr, optimizer, batch, seed, threads, device, shift, limit, bnBatches, output, resume, config })
+        foreach (var o in new Option[] { data, bases, bits, epochs, lr, optimizer, batch, seed, threads, device, shift, limit, bnBatches, parentFile, parentEpochs, output, resume, config })
         {
             command.Options.Add(o);
         }
@@ -58,8 +60,13 @@ public static class TrainCommand
             else
             {
                 run = FromFlags(parse, checkpoint, data, bases, bits, epochs, lr, optimizer, batch, seed, shift, limit, bnBatches);
+                parent = parse.GetValue(parentFile)?.FullName;
             }
             var split = new ExperimentData().Load(run);
+            if (parse.GetValue(parentEpochs) is > 0 and var n && parent is null)
+            {
+                parent = TrainParent(run, n, checkpoint, split, parse.GetValue(threads), parse.GetValue(device)!);
+            }
             var result = Run(run, checkpoint, split, parent, parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(resume));
             string dataset = run.Dataset == DatasetKind.Mnist ? "MNIST" : "Fashion-MNIST";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -70,6 +77,23 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Trains (or, when a finished one is there, reuses) the full-precision parent of <paramref name="run"/>
+    /// into OUT.parent.ckpt: same network, data, seed, batch and optimiser, W32A32 baseline, <paramref name="epochs"/> epochs.</summary>
+    private static string TrainParent(RunConfig run, int epochs, string checkpoint, GroupNet.Trainer.Data.TrainTestSplit split, int threads, string device)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(checkpoint)!, Path.GetFileNameWithoutExtension(checkpoint) + ".parent.ckpt");
+        var model = run.Model with { Structure = StructureKind.Baseline, Bases = 1, WeightBits = 32, ActivationBits = 32 };
+        var parentRun = run with { Name = run.Name + ".parent", Model = model, Recipe = run.Recipe with { Epochs = epochs, Parent = null } };
+        if (MetricsFiles.ReadResult(path) is { } done && done.Model == model && done.Epochs == epochs && File.Exists(path))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parent: {path} (full precision, {100 * done.Top1:F2}% test top-1), trained before"));
+            return path;
+        }
+        var result = Run(parentRun, path, split, null, threads, device, resume: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parent: {path} (full precision, {100 * result.Top1:F2}% test top-1, {result.Seconds:F0} s)"));
+        return path;
     }
 
     private static RunConfig FromFlags(ParseResult parse, string checkpoint, Option<DirectoryInfo> data, Option<int> bases, Option<int> bits,

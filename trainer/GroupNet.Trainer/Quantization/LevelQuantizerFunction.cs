@@ -20,15 +20,23 @@ internal sealed class LevelQuantizerFunction : autograd.SingleTensorFunction<Lev
         var x = (Tensor)vars[0];
         float levels = (float)vars[1];
         ctx.save_for_backward([x]);
+        // TorchSharp runs a function's forward and backward outside the caller's dispose scope: without a scope of
+        // their own, every intermediate wrapper (in-place ops return new ones) would hold its storage until the
+        // finalizer runs, which measured as a leak of one activation tensor per call.
+        using var scope = NewDisposeScope();
         var q = x.clamp(0, 1);
-        return levels == 0f ? q : q.mul_(levels).add_(0.5f).floor_().div_(levels);
+        return (levels == 0f ? q : q.mul_(levels).add_(0.5f).floor_().div_(levels)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
+        // TorchSharp wraps the incoming gradient outside any scope; the scope takes it, so its storage is released as
+        // soon as LibTorch's own reference goes (not when a finalizer runs).
+        using var scope = NewDisposeScope();
+        scope.Attach(grad_output);
         var x = ctx.get_saved_variables()[0];
-        return [grad_output.mul(InsideMask(x, 0, 1)), null!];
+        return [grad_output.mul(InsideMask(x, 0, 1)).MoveToOuterDisposeScope(), null!];
     }
 
     /// <summary>1 where lower &lt;= x &lt;= upper, else 0, as floats: 1 - |sign(clamp(x) - x)| (float passes only; the

@@ -22,12 +22,17 @@ internal sealed class SignQuantizerFunction : autograd.SingleTensorFunction<Sign
         bool perSample = (bool)vars[2];
         ctx.save_for_backward([x, beta]);
         ctx.save_data("per_sample", perSample);
-        return Sign(x).mul_(beta);
+        // Own dispose scopes: see LevelQuantizerFunction.
+        using var scope = NewDisposeScope();
+        return Sign(x).mul_(beta).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
+        // The incoming gradient is wrapped outside any scope: see LevelQuantizerFunction.backward.
+        using var scope = NewDisposeScope();
+        scope.Attach(grad_output);
         var saved = ctx.get_saved_variables();
         var (x, beta) = (saved[0], saved[1]);
         bool perSample = (bool)ctx.get_data("per_sample");
@@ -40,7 +45,7 @@ internal sealed class SignQuantizerFunction : autograd.SingleTensorFunction<Sign
             var c = (grad_output * s).sum(dims, keepdim: true).div_(m);
             dx.add_(s.mul_(c));
         }
-        return [dx, null!, null!];
+        return [dx.MoveToOuterDisposeScope(), null!, null!];
     }
 
     /// <summary>+1 where x &gt;= 0 (and -0), -1 elsewhere (<see cref="BinaryWeightQuantizer.Sign(Tensor)"/>).</summary>

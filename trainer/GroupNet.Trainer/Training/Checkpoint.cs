@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Specialized;
 using System.IO.Compression;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -33,12 +34,13 @@ public static class Checkpoint
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         using (var scope = NewDisposeScope())
         {
-            var state = new Hashtable();
+            // Ordered, so Python sees the module's registration order (as PyTorch writes it).
+            var state = new OrderedDictionary();
             foreach (var (name, t) in model.state_dict())
             {
                 state[name] = t.detach().cpu().contiguous();
             }
-            var top = new Hashtable
+            var top = new OrderedDictionary
             {
                 ["format"] = Format,
                 ["model"] = state,
