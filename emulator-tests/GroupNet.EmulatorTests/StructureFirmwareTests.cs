@@ -4,8 +4,9 @@ using GroupNet.Firmware;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Export;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace GroupNet.EmulatorTests;
 
@@ -55,7 +56,7 @@ public class StructureFirmwareTests
         var config = new ModelConfig(network, structure, k, 1, bits, firstLast, 10, 1, side, side);
         int seed = 7 + (int)network * 100 + (int)structure * 10 + k + bits;
         var images = TestImages.Make(Images, side * side, seed);
-        var model = RandomModel(config, images, seed, side);
+        using var model = RandomModel(config, images, seed, side);
         string name = $"{structure}_k{k}a{bits}".ToLowerInvariant();
         var deployed = new GroupNetExporter().Export(model, name, config.Describe(), images);
         if (bits == 1)
@@ -76,19 +77,29 @@ public class StructureFirmwareTests
     /// shifts and mean offsets, so thresholds are spread and falling step functions occur.</summary>
     private static GroupNetModel RandomModel(ModelConfig config, IReadOnlyList<byte[]> images, int seed, int side)
     {
-        var model = new GroupNetModel(new TrainingContext(seed, threads: 1), config);
+        var model = ModelFactory.Create(config, new TrainingContext(seed, threads: 1));
         var data = new ImageDataset(images.SelectMany(i => i).ToArray(), new byte[images.Count], 1, side, side, config.NumClasses);
         GroupNet.Trainer.Training.Trainer.ReestimateBatchNorm(model, data, batches: 1, batchSize: images.Count);
         var rng = new Random(seed);
-        foreach (var bn in model.Modules().OfType<BatchNorm2d>())
+        using var noGrad = no_grad();
+        foreach (var bn in model.modules().OfType<BatchNorm2d>())
         {
-            for (int c = 0; c < bn.Channels; c++)
+            using var scope = NewDisposeScope();
+            int channels = (int)bn.num_features;
+            var variance = TensorValues.Floats(bn.running_var!);
+            var mean = TensorValues.Floats(bn.running_mean!);
+            var gamma = new float[channels];
+            var beta = new float[channels];
+            for (int c = 0; c < channels; c++)
             {
-                float sd = MathF.Sqrt(bn.RunningVar.Data[c] + bn.Eps);
-                bn.Weight.Data[c] = (float)(0.5 + rng.NextDouble()) * (rng.Next(6) == 0 ? -1 : 1);
-                bn.Bias.Data[c] = (float)(rng.NextDouble() - 0.3);
-                bn.RunningMean.Data[c] += (float)((rng.NextDouble() - 0.5) * 0.2 * sd);
+                float sd = MathF.Sqrt(variance[c] + (float)bn.eps);
+                gamma[c] = (float)(0.5 + rng.NextDouble()) * (rng.Next(6) == 0 ? -1 : 1);
+                beta[c] = (float)(rng.NextDouble() - 0.3);
+                mean[c] += (float)((rng.NextDouble() - 0.5) * 0.2 * sd);
             }
+            bn.weight!.copy_(tensor(gamma));
+            bn.bias!.copy_(tensor(beta));
+            bn.running_mean!.copy_(tensor(mean));
         }
         return model;
     }

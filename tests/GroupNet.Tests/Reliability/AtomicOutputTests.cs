@@ -4,7 +4,6 @@ using GroupNet.Cli.Commands;
 using GroupNet.Deployment.Format;
 using GroupNet.Deployment.Model;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 
 namespace GroupNet.Tests.Reliability;
@@ -82,9 +81,11 @@ public sealed class AtomicOutputTests : IDisposable
     {
         string data = SyntheticMnistFolder.Write(Path.Combine(_dir, "data"), 64, 16, seed: 3);
         string checkpoint = Path.Combine(_dir, "model.ckpt");
-        var config = new GroupNetV1Config(Bases: 2, ActivationBits: 2);
-        var model = new GroupNetV1(new TrainingContext(seed: 4, threads: 1), config);
-        Checkpoint.Save(checkpoint, model, null, 1, ModelCheckpoint.Metadata(config));
+        var config = new ModelConfig(Bases: 2, ActivationBits: 2);
+        using (var model = ModelFactory.Create(config, new TrainingContext(seed: 4, threads: 1)))
+        {
+            Checkpoint.Save(checkpoint, model, null, 1, ModelCheckpoint.Metadata(config));
+        }
         string output = Path.Combine(_dir, "model.gndm");
         var ok = InProcessCli.Run(_dir, "export", checkpoint, "--data", data, "--calibration", "32", "--out", output);
         ok.ExitCode.Should().Be(0, ok.ToString());

@@ -3,14 +3,19 @@ using System.Text;
 using FluentAssertions;
 using GroupNet.Cli.Experiments;
 using GroupNet.Deployment.Data;
+using GroupNet.Tests.Trainer;
 using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Models;
+using GroupNet.Trainer.Training;
+using static TorchSharp.torch;
+using ModelTrainer = GroupNet.Trainer.Training.Trainer;
 
 namespace GroupNet.Tests.Reliability;
 
 /// <summary>
-/// Seeded mutations of the data and configuration files (IDX images and labels, Fashion-MNIST JSON,
-/// run and ablation YAML): every one either loads or fails with an <see cref="InvalidDataException"/>
-/// whose message names the file; never another exception, a hang or a partial result.
+/// Seeded mutations of the data, configuration and checkpoint files (IDX images and labels, Fashion-MNIST JSON,
+/// run and ablation YAML, PyTorch-format checkpoints): every one either loads or fails with an
+/// <see cref="InvalidDataException"/> whose message names the file; never another exception, a hang or a partial result.
 /// </summary>
 public sealed class InputFileFuzzTests : IDisposable
 {
@@ -237,4 +242,137 @@ public sealed class InputFileFuzzTests : IDisposable
             LoadsOrNamesTheFile(path, Encoding.UTF8.GetBytes(yaml), () => AblationGrid.Load(path), "ablation grid, " + what);
         }
     }
+
+    /// <summary>A real checkpoint (a zip archive holding a pickle and one file per tensor; model, SGD momentum and
+    /// generator state) of a tiny 8x8 model; returns its bytes and a load of a file into the model and optimiser.</summary>
+    private static (byte[] Valid, Action<string> Load) CheckpointUnderTest(string dir)
+    {
+        var context = new TrainingContext(seed: 1, threads: 1);
+        var config = new ModelConfig(NetworkKind.Tiny, StructureKind.Baseline, 1, 1, 1, LayerPrecision.Float32, 4, 1, 8, 8);
+        var model = ModelFactory.Create(config, context);
+        var trainer = new ModelTrainer(model, new TrainerOptions { BatchSize = 8 }, 8);
+        using (var scope = NewDisposeScope())
+        {
+            trainer.TrainStep(new DataLoader(TrainerTestData.Textures(8, 1, side: 8), 8, shuffle: false).Epoch(0).Single());
+        }
+        string path = Path.Combine(dir, "model.ckpt");
+        Checkpoint.Save(path, model, trainer.Optimizer, 3, "{}", context.Generator);
+        Checkpoint.Read(path).Epoch.Should().Be(3);
+        int entries = model.state_dict().Count;
+        return (File.ReadAllBytes(path), file =>
+        {
+            using var scope = NewDisposeScope();
+            var data = Checkpoint.Load(file, model, trainer.Optimizer, context.Generator);
+            data.ModelState.Count.Should().Be(entries, "a checkpoint that loads restores the full state");
+        });
+    }
+
+    /// <summary>Loads every case from its own file (a refused file stays open until the garbage collector closes it);
+    /// returns how many loaded and how many were refused with an InvalidDataException naming the file, and asserts
+    /// that nothing else happened, printing every other outcome grouped by exception type.</summary>
+    private (int Loaded, int Rejected) LoadAll(IReadOnlyList<(string What, byte[] Bytes)> cases, Action<string> load, string prefix)
+    {
+        int loaded = 0, rejected = 0, index = 0;
+        var failures = new List<string>();
+        foreach (var (what, bytes) in cases)
+        {
+            string file = Path.Combine(_dir, $"{prefix}-{index++}.ckpt");
+            File.WriteAllBytes(file, bytes);
+            var outcome = Outcome(file, what, () => load(file));
+            if (outcome is null)
+            {
+                loaded++;
+            }
+            else if (outcome.Length == 0)
+            {
+                rejected++;
+            }
+            else
+            {
+                failures.Add(outcome);
+            }
+        }
+        failures.Should().BeEmpty($"every corrupt checkpoint fails with an InvalidDataException naming the file; {failures.Count} of {cases.Count} did not "
+            + $"({loaded} loaded, {rejected} refused properly); by exception: "
+            + string.Join(", ", failures.GroupBy(f => f.Split(": ")[1]).Select(g => $"{g.Key} x{g.Count()}"))
+            + $"; first: {string.Join(" | ", failures.Take(8))}");
+        return (loaded, rejected);
+    }
+
+    /// <summary>Truncated at every length up to 64 bytes and at 40 spread-out lengths beyond, or empty: never loads, and
+    /// fails with an <see cref="InvalidDataException"/> naming the file.</summary>
+    [Fact]
+    public void Truncated_checkpoints_fail_with_a_message_naming_the_file()
+    {
+        var (valid, load) = CheckpointUnderTest(_dir);
+        var cases = new List<(string, byte[])>();
+        for (int cut = 0; cut < 64; cut++)
+        {
+            cases.Add(($"truncated to {cut} bytes", valid[..cut]));
+        }
+        for (int i = 1; i < 40; i++)
+        {
+            int cut = (int)((long)valid.Length * i / 40);
+            cases.Add(($"truncated to {cut} of {valid.Length} bytes", valid[..cut]));
+        }
+        cases.Add(("truncated by one byte", valid[..^1]));
+        cases.Add(("the old format's magic", [.. "GNCKPT01"u8, 1, 2, 3]));
+        var (loaded, rejected) = LoadAll(cases, load, "cut");
+        loaded.Should().Be(0, "no truncated checkpoint loads");
+        rejected.Should().Be(cases.Count);
+    }
+
+    /// <summary>
+    /// Bytes overwritten where the structure is (the first zip header, the pickle, the central directory at the end) and
+    /// anywhere, or a byte appended: loading into the model and optimiser the checkpoint came from either works (a
+    /// changed tensor value or time stamp) or throws an <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    [Fact]
+    public void Checkpoint_mutations_fail_with_a_message_naming_the_file()
+    {
+        var (valid, load) = CheckpointUnderTest(_dir);
+        var rng = new Random(9);
+        var cases = new List<(string, byte[])> { ("one byte appended", [.. valid, 7]) };
+        int pickle = IndexOf(valid, "data.pkl"u8);
+        for (int i = 0; i < 400; i++)
+        {
+            var m = (byte[])valid.Clone();
+            int flips = rng.Next(1, 4);
+            for (int f = 0; f < flips; f++)
+            {
+                int at = rng.Next(4) switch
+                {
+                    0 => rng.Next(Math.Min(m.Length, 120)),                        // first local header
+                    1 => m.Length - 1 - rng.Next(Math.Min(m.Length, 2500)),        // central directory
+                    2 => Math.Clamp(pickle + rng.Next(-64, 1500), 0, m.Length - 1), // around the pickle
+                    _ => rng.Next(m.Length),
+                };
+                m[at] = (byte)rng.Next(256);
+            }
+            cases.Add(($"mutation {i}", m));
+        }
+        var (_, rejected) = LoadAll(cases, load, "mutation");
+        rejected.Should().BeGreaterThan(100, "broken headers and pickles are rejected");
+    }
+
+    /// <summary>Runs <paramref name="load"/>: null when it succeeds, "" when it throws an InvalidDataException naming
+    /// <paramref name="file"/>, else a description of what went wrong.</summary>
+    private static string? Outcome(string file, string what, Action load)
+    {
+        var task = Task.Run(load);
+        try
+        {
+            return task.Wait(TimeSpan.FromSeconds(30)) ? null : $"{what}: loading hangs";
+        }
+        catch (AggregateException e) when (e.InnerException is InvalidDataException invalid && invalid.Message.Contains(file, StringComparison.Ordinal))
+        {
+            return "";
+        }
+        catch (AggregateException e)
+        {
+            return $"{what}: {e.InnerException!.GetType().FullName}: {e.InnerException.Message.Split('\n')[0]}";
+        }
+    }
+
+    private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 }

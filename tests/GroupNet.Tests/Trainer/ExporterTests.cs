@@ -3,7 +3,6 @@ using GroupNet.Deployment.Reference;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Export;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 using Xunit.Abstractions;
 using static GroupNet.Tests.Trainer.TrainerTestData;
@@ -40,8 +39,8 @@ public class ExporterTests(ITestOutputHelper output)
     public void Integer_program_agrees_with_the_trained_float_model(NetworkKind network, StructureKind structure, int k, int bits, LayerPrecision firstLast)
     {
         var config = new ModelConfig(network, structure, k, 1, bits, firstLast, Classes, 1, Side, Side);
-        var ctx = new TrainingContext(seed: 21, threads: 2);
-        var model = new GroupNetModel(ctx, config);
+        using var ctx = new TrainingContext(seed: 21, threads: 1);
+        using var model = ModelFactory.Create(config, ctx);
         var train = Textures(256, seed: 31, noise: Noise);
         var test = Textures(200, seed: 32, noise: Noise);
         var trainer = new GroupNet.Trainer.Training.Trainer(model, new TrainerOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.05f, Seed = 1 }, train.Count);
@@ -80,42 +79,24 @@ public class ExporterTests(ITestOutputHelper output)
     internal static int[] FloatArgMax(GroupNetModel model, ImageDataset data) =>
         FloatLogits(model, data).Select(l => ArgMax(l)).ToArray();
 
-    internal static float[][] FloatLogits(GroupNetModel model, ImageDataset data)
-    {
-        var ctx = model.Context;
-        model.Eval();
-        var predictions = new List<float[]>();
-        using (ctx.NoGrad())
-        using (ctx.BeginScope())
-        {
-            foreach (var batch in new DataLoader(data, 100, shuffle: false).Epoch(ctx, 0))
-            {
-                var logits = model.Forward(batch.Images);
-                int k = logits.Size(1);
-                for (int i = 0; i < logits.Size(0); i++)
-                {
-                    predictions.Add(logits.Data.AsSpan(i * k, k).ToArray());
-                }
-            }
-        }
-        return predictions.ToArray();
-    }
+    internal static float[][] FloatLogits(GroupNetModel model, ImageDataset data) => EvalLogits(model, data);
 
     [Fact]
     public void Exporting_a_full_precision_model_throws_an_ExportException_about_full_precision()
     {
-        var model = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 32)));
+        using var ctx = new TrainingContext(seed: 1, threads: 1);
+        using var model = ModelFactory.Create(Config(1, 32), ctx);
         var images = Textures(2, seed: 1).ImageBytes(0, 2);
         var act = () => new GroupNetExporter().Export(model, "fp", "", images);
         act.Should().Throw<ExportException>().WithMessage("*full-precision*bits 32*activation bits 1, 2 or 4*");
-        var floatWeights = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 2)) with { WeightBits = 32 });
+        using var floatWeights = ModelFactory.Create(Config(1, 2) with { WeightBits = 32 }, ctx);
         FluentActions.Invoking(() => new GroupNetExporter().Export(floatWeights, "fw", "", images)).Should().Throw<ExportException>().WithMessage("*weight bits 32*weightBits: 1*");
     }
 
     [Fact]
     public void Exporting_without_calibration_images_throws_an_ExportException()
     {
-        var model = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 2)));
+        using var model = ModelFactory.Create(Config(1, 2), new TrainingContext(seed: 1, threads: 1));
         var act = () => new GroupNetExporter().Export(model, "m", "", []);
         act.Should().Throw<ExportException>().WithMessage("*calibration*");
     }

@@ -1,159 +1,138 @@
 using FluentAssertions;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Ops;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Quantization;
+using GroupNet.Trainer.Training;
+using TorchSharp;
+using static GroupNet.Tests.Trainer.QuantizerGradient;
 using static GroupNet.Tests.Trainer.TrainerTestData;
+using static TorchSharp.torch;
 
 namespace GroupNet.Tests.Trainer;
 
 /// <summary>
-/// Finite-difference checks of every op's backward (GradientCheck: central differences of
-/// L = sum(f(x) * R) against autograd, relative error |a - n| / max(1, |a| + |n|)).
-/// Tolerance: float32 forward passes with a step of 1e-2 give a truncation plus rounding error well below
-/// 1e-2 for a correct op (GradientCheck's documented bound); a wrong gradient (missing term, wrong sign,
-/// wrong index) shows up as an error of order 1. Inputs of piecewise-linear ops are kept away from their
-/// kinks by more than the step.
+/// The quantisers' forward passes and straight-through gradients against the equations of MISSION.md ("The method"),
+/// element by element: Eq. 2 k-bit activations (and the 32-bit clip), Eq. 1 binary weights and the int8 fake-quantised
+/// first/last layers (1-bit sign activations: <see cref="SignActivationQuantizerTests"/>). Where the gradient is the
+/// true derivative (a full-precision model) it is checked against central finite differences in float64 (step 1e-6:
+/// truncation ~1e-12, rounding ~1e-10, so 1e-6 relative catches any wrong term, which shows up at order 1).
 /// </summary>
 public class GradientCheckTests
 {
-    private const double Step = 1e-2;
-    private const double Tolerance = 1e-2;
-
-    private static readonly TrainingContext Context = new(seed: 2, threads: 2);
-
-    private static void Check(string what, Func<Tensor> forward, Tensor[] inputs, double step = Step, double tolerance = Tolerance, int samples = 40)
+    /// <summary>Every level's value, the half steps between levels (the rounding boundaries), their float neighbours,
+    /// both clip edges and values outside [0, 1] (-0 and tiny values included).</summary>
+    private static float[] LevelProbes(int levels)
     {
-        double error = GradientCheck.MaxError(Context, forward, inputs, step, samples);
-        for (int i = 0; i < inputs.Length; i++)
+        var values = new List<float> { 0f, -0f, 1f, -1e-30f, 1e-30f, -0.25f, 1.0000001f, 1.5f, -3f, 7f, 0.9999999f };
+        for (int l = 0; l <= levels; l++)
         {
-            inputs[i].Grad.Should().NotBeNull($"{what}: input {i} ({inputs[i]}) requires a gradient and must receive one");
+            float at = (float)l / levels;
+            float half = (l + 0.5f) / levels;
+            values.AddRange([at, half, MathF.BitDecrement(half), MathF.BitIncrement(half)]);
         }
-        error.Should().BeLessThan(tolerance, $"{what}: max relative error of the analytic gradient");
+        return values.ToArray();
     }
 
     [Theory]
-    [InlineData(3, 8, 3, 1, 1, 7)]   // 3x3 pad 1 stride 1
-    [InlineData(4, 8, 3, 2, 1, 9)]   // 3x3 pad 1 stride 2 (odd input)
-    [InlineData(4, 6, 3, 2, 1, 8)]   // 3x3 pad 1 stride 2 (even input)
-    [InlineData(5, 6, 1, 2, 0, 8)]   // 1x1 stride 2 (downsampling shortcut)
-    [InlineData(2, 5, 3, 1, 0, 6)]   // no padding
-    [InlineData(1, 16, 3, 1, 1, 10)] // stem shape: Cin = 1
-    public void Conv2d_gradient_matches_finite_differences(int cin, int cout, int kernel, int stride, int padding, int size)
-    {
-        var random = new Random(cin * 100 + cout * 10 + stride);
-        var x = Uniform(random, true, -1, 1, 2, cin, size, size);
-        var w = Uniform(random, true, -1, 1, cout, cin, kernel, kernel);
-        Check($"conv2d {cin}->{cout} k{kernel} s{stride} p{padding} {size}x{size}",
-            () => Functional.Conv2d(Context, x, w, stride, padding), [x, w]);
-    }
-
-    [Fact]
-    public void Linear_gradient_matches_finite_differences()
-    {
-        var random = new Random(3);
-        var x = Uniform(random, true, -1, 1, 5, 7);
-        var w = Uniform(random, true, -1, 1, 4, 7);
-        var b = Uniform(random, true, -1, 1, 4);
-        Check("linear", () => Functional.Linear(Context, x, w, b), [x, w, b]);
-    }
-
-    [Fact]
-    public void Batchnorm2d_training_mode_gradient_matches_finite_differences()
-    {
-        var random = new Random(4);
-        var x = Uniform(random, true, -1, 2, 4, 3, 5, 5);
-        var gamma = Uniform(random, true, 0.5f, 1.5f, 3);
-        var beta = Uniform(random, true, -0.5f, 0.5f, 3);
-        Check("batchnorm2d train", () => Functional.BatchNorm2d(Context, x, gamma, beta, new float[3], [1, 1, 1], true, 1e-5f), [x, gamma, beta]);
-    }
-
-    [Fact]
-    public void Batchnorm2d_eval_mode_gradient_matches_finite_differences()
-    {
-        var random = new Random(5);
-        var x = Uniform(random, true, -1, 2, 4, 3, 5, 5);
-        var gamma = Uniform(random, true, -1.5f, 1.5f, 3);
-        var beta = Uniform(random, true, -0.5f, 0.5f, 3);
-        Check("batchnorm2d eval", () => Functional.BatchNorm2d(Context, x, gamma, beta, [0.1f, -0.2f, 0.3f], [1f, 2f, 0.5f], false, 1e-5f), [x, gamma, beta]);
-    }
-
-    [Fact]
-    public void Relu_gradient_matches_finite_differences_away_from_zero()
-    {
-        var random = new Random(6);
-        var x = Uniform(random, true, 0.05f, 1, 2, 3, 4, 4);
-        for (int i = 0; i < x.Count; i += 2)
-        {
-            x.Data[i] = -x.Data[i]; // half negative, all at least 5 steps from the kink
-        }
-        Check("relu", () => Functional.Relu(Context, x), [x]);
-    }
-
-    [Fact]
-    public void Add_gradient_matches_finite_differences()
-    {
-        var random = new Random(7);
-        var a = Uniform(random, true, -1, 1, 2, 3, 4, 4);
-        var b = Uniform(random, true, -1, 1, 2, 3, 4, 4);
-        Check("add", () => Functional.Add(Context, a, b), [a, b]);
-    }
-
-    [Theory]
-    [InlineData(1)]
     [InlineData(2)]
-    [InlineData(3)]
-    public void Weighted_sum_gradient_matches_finite_differences(int terms)
+    [InlineData(4)]
+    public void K_bit_activation_forward_is_Eq_2_exactly_and_its_gradient_is_straight_through_on_0_1(int bits)
     {
-        var random = new Random(8 + terms);
-        var scales = Uniform(random, true, -1, 1, terms);
-        var inputs = Enumerable.Range(0, terms).Select(_ => Uniform(random, true, -1, 1, 2, 3, 4, 4)).ToArray();
-        Check($"weighted sum of {terms}", () => Functional.WeightedSum(Context, scales, inputs), [scales, .. inputs]);
+        int levels = (1 << bits) - 1;
+        var x = LevelProbes(levels);
+        var g = Upstream(x.Length);
+        var q = new ActivationQuantizer(bits);
+        var (y, dx) = Run(q.forward, x, [x.Length], g);
+        int errors = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float expected = MathF.Floor(Math.Clamp(x[i], 0f, 1f) * levels + 0.5f) / levels;
+            float expectedGrad = x[i] >= 0f && x[i] <= 1f ? g[i] : 0f;
+            if (y[i] != expected || dx[i] != expectedGrad)
+            {
+                errors++;
+            }
+            y[i].Should().Be(expected, $"forward at index {i}, x = {x[i]:R} ({bits} bits): actual {y[i]:R}, expected {expected:R}");
+            dx[i].Should().Be(expectedGrad, $"dL/dx at index {i}, x = {x[i]:R}: actual {dx[i]:R}, expected {expectedGrad:R}");
+        }
+        errors.Should().Be(0);
+        y.Should().Contain(1f / levels, "a half step rounds up to the next level").And.Contain(0f).And.Contain(1f);
     }
 
     [Fact]
-    public void Global_average_pool_gradient_matches_finite_differences()
+    public void Full_precision_activation_is_the_clip_with_the_same_gradient()
     {
-        var random = new Random(9);
-        var x = Uniform(random, true, -1, 1, 2, 3, 5, 4);
-        Check("global avg pool", () => Functional.GlobalAvgPool2d(Context, x), [x]);
+        var x = LevelProbes(3);
+        var g = Upstream(x.Length);
+        var (y, dx) = Run(new ActivationQuantizer(32).forward, x, [x.Length], g);
+        for (int i = 0; i < x.Length; i++)
+        {
+            float expected = Math.Clamp(x[i], 0f, 1f);
+            y[i].Should().Be(expected, $"forward at index {i}, x = {x[i]:R}");
+            dx[i].Should().Be(x[i] >= 0f && x[i] <= 1f ? g[i] : 0f, $"dL/dx at index {i}, x = {x[i]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Binary_weight_gradient_is_straight_through_and_clipped_where_abs_w_exceeds_one(bool clipGradient)
+    {
+        float[] w = [0.5f, -1.5f, 1f, -1f, 1.0000001f, 0f, -0.3f, 2f, -0f, 0.999f, -1.0000001f, 0.25f];
+        var g = Upstream(w.Length);
+        var (wb, dw) = Run(new BinaryWeightQuantizer(clipGradient).Forward, w, [3, 4], g);
+        for (int i = 0; i < w.Length; i++)
+        {
+            float expected = !clipGradient || MathF.Abs(w[i]) <= 1f ? g[i] : 0f;
+            dw[i].Should().Be(expected, $"dL/dW at index {i}, W = {w[i]:R} (clip {clipGradient}): actual {dw[i]:R}, expected {expected:R}");
+        }
+        for (int o = 0; o < 3; o++)
+        {
+            float alpha = w.Skip(4 * o).Take(4).Sum(MathF.Abs) / 4f;
+            for (int i = 4 * o; i < 4 * o + 4; i++)
+            {
+                wb[i].Should().BeApproximately(BinaryWeightQuantizer.Sign(w[i]) * alpha, 1e-6f, $"W_b at index {i}");
+            }
+        }
     }
 
     [Fact]
-    public void Cross_entropy_gradient_matches_finite_differences()
+    public void Int8_weight_gradient_is_straight_through()
     {
-        var random = new Random(10);
-        var logits = Uniform(random, true, -2, 2, 5, 4);
-        int[] labels = [0, 3, 1, 2, 3];
-        Check("cross entropy", () => Functional.CrossEntropy(Context, logits, labels), [logits]);
+        var random = new Random(8);
+        var w = UniformValues(random, -3, 3, 4 * 18);
+        for (int i = 18; i < 36; i++)
+        {
+            w[i] = 0f; // a zero row
+        }
+        w[40] = 2.5f * 3f / 127f;
+        var g = UniformValues(random, -1, 1, w.Length);
+        var (_, dw) = Run(Int8WeightQuantizer.Forward, w, [4, 2, 3, 3], g);
+        for (int i = 0; i < w.Length; i++)
+        {
+            dw[i].Should().Be(g[i], $"dL/dW at index {i}, W = {w[i]:R}: the scale is a constant, rounding passes the gradient");
+        }
     }
 
     /// <summary>
-    /// A whole full-precision Group-Net v1 (8x8 input, batch 2: stem, BN in training mode, ReLU, clip
-    /// activations, K = 2 bases with their scales and shortcuts, pooling, classifier) through the loss, for
-    /// every parameter tensor. The clip and ReLU kinks make steps of 1e-2 and 1e-3 too coarse (a step that
-    /// crosses a kink gives errors of 1e-2 and more), so the step is 1e-4: the loss is a float32 scalar of
-    /// size ~1, so rounding adds ~1e-3 to the relative error, and the tolerance stays 1e-2. The stem weight is special: it moves every stem pixel before BN and ReLU, so any finite
-    /// step crosses some ReLU kinks (observed on a 12x12 input: 0.16 / 0.09 / 0.05 at steps 1e-2 / 1e-3 / 1e-4, shrinking with
-    /// the step as kink crossings do); it is checked at step 1e-4 against 0.15, which still catches a wrong
-    /// gradient (error of order 1). Its op alone (Cin = 1 convolution) is checked tightly above.
+    /// A whole full-precision tiny Group-Net v1 (K = 2, 8x8 input, batch 3, batch norm in training mode, clip
+    /// activations, shortcuts, group scales, classifier) in float64 through the loss, for sampled coordinates of every
+    /// parameter: our modules' composition (weighted sums, quantiser autograd functions, forward wiring) gives LibTorch
+    /// the right graph. Kinks (ReLU, clip edges) are crossed by a 1e-6 step with negligible probability.
     /// </summary>
     [Fact]
-    public void Full_precision_GroupNetV1_gradient_through_the_loss_matches_finite_differences()
+    public void Full_precision_model_gradient_through_the_loss_matches_finite_differences()
     {
-        var context = new TrainingContext(seed: 3, threads: 2);
-        var model = new GroupNetV1(context, new GroupNetV1Config(2, 32, Classes, 1, 8, 8));
-        var random = new Random(11);
-        var x = Uniform(random, false, 0, 1, 2, 1, 8, 8);
-        int[] labels = [1, 3];
-        Tensor Loss() => Functional.CrossEntropy(context, model.Forward(x), labels);
-        var inner = model.NamedParameters().Where(p => p.Key != "Stem.Weight").Select(p => (Tensor)p.Value).ToArray();
-        double innerError = GradientCheck.MaxError(context, Loss, inner, step: 1e-4, samples: 4);
-        var missing = model.NamedParameters().Where(p => p.Key != "Stem.Weight" && p.Value.Grad is null).Select(p => p.Key).ToList();
-        missing.Should().BeEmpty("every parameter of the model must receive a gradient");
-        innerError.Should().BeLessThan(Tolerance, "max relative error over sampled coordinates of every parameter but the stem weight");
-
-        double stemError = GradientCheck.MaxError(context, Loss, [model.Stem.Weight], step: 1e-4, samples: 16);
-        model.Stem.Weight.Grad.Should().NotBeNull();
-        stemError.Should().BeLessThan(0.15, "stem weight (kink-dominated, see summary)");
+        using var context = new TrainingContext(seed: 3, threads: 1);
+        using var model = ModelFactory.Create(Config(2, 32) with { InputHeight = 8, InputWidth = 8 }, context);
+        model.to(ScalarType.Float64);
+        model.train();
+        using var scope = NewDisposeScope();
+        var x = tensor(UniformValues(new Random(11), 0, 1, 3 * 64).Select(v => (double)v).ToArray(), [3, 1, 8, 8], ScalarType.Float64);
+        var labels = tensor(new long[] { 1, 3, 0 });
+        var parameters = model.named_parameters().ToList();
+        double error = FiniteDifferences.MaxRelativeError(() => nn.functional.cross_entropy(model.forward(x), labels),
+            parameters.Select(p => (Tensor)p.Item2).ToList(), step: 1e-6, samplesPerInput: 3, new Random(2));
+        parameters.Where(p => p.Item2.grad is null).Select(p => p.Item1).Should().BeEmpty("every parameter receives a gradient");
+        error.Should().BeLessThan(1e-6, "max relative error over sampled coordinates of every parameter");
     }
 }

@@ -4,7 +4,6 @@ using GroupNet.Deployment.Reference;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Export;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
 using Xunit.Abstractions;
 using static GroupNet.Tests.Trainer.TrainerTestData;
@@ -20,8 +19,8 @@ public class Int8ExporterTests(ITestOutputHelper output)
     [Fact]
     public void Int8_network_tracks_the_trained_float_parent()
     {
-        var ctx = new TrainingContext(seed: 23, threads: 2);
-        var model = new GroupNetModel(ctx, ModelFactory.FromGroupNetV1(Config(1, 32)));
+        using var ctx = new TrainingContext(seed: 23, threads: 1);
+        using var model = ModelFactory.Create(Config(1, 32), ctx);
         var train = Textures(256, seed: 41, noise: Noise);
         var test = Textures(200, seed: 42, noise: Noise);
         var trainer = new GroupNet.Trainer.Training.Trainer(model, new TrainerOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.05f, Seed = 1 }, train.Count);
@@ -50,30 +49,11 @@ public class Int8ExporterTests(ITestOutputHelper output)
     [Fact]
     public void A_binary_model_is_refused_with_a_message_naming_the_parent()
     {
-        var model = new GroupNetModel(new TrainingContext(seed: 1, threads: 1), ModelFactory.FromGroupNetV1(Config(1, 2)));
+        using var model = ModelFactory.Create(Config(1, 2), new TrainingContext(seed: 1, threads: 1));
         var images = Textures(2, seed: 1).ImageBytes(0, 2);
         var act = () => new Int8Exporter().Export(ParentParams.From(model), "m", "", images);
         act.Should().Throw<ExportException>().WithMessage("*full-precision parent*");
     }
 
-    private static int[] FloatArgMax(GroupNetModel model, ImageDataset data)
-    {
-        var ctx = model.Context;
-        model.Eval();
-        var predictions = new List<int>();
-        using (ctx.NoGrad())
-        using (ctx.BeginScope())
-        {
-            foreach (var batch in new DataLoader(data, 100, shuffle: false).Epoch(ctx, 0))
-            {
-                var logits = model.Forward(batch.Images);
-                int k = logits.Size(1);
-                for (int i = 0; i < logits.Size(0); i++)
-                {
-                    predictions.Add(ArgMax(logits.Data.AsSpan(i * k, k)));
-                }
-            }
-        }
-        return predictions.ToArray();
-    }
+    private static int[] FloatArgMax(GroupNetModel model, ImageDataset data) => EvalLogits(model, data).Select(l => ArgMax(l)).ToArray();
 }

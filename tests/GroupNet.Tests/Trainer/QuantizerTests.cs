@@ -1,23 +1,29 @@
 using FluentAssertions;
-using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
+using static TorchSharp.torch;
 
 namespace GroupNet.Tests.Trainer;
 
+/// <summary>Forward semantics of the quantisers (their gradients: <see cref="GradientCheckTests"/>).</summary>
 public class QuantizerTests
 {
-    private static readonly TrainingContext Context = new(seed: 1, threads: 2);
-
     /// <summary>
-    /// Runs the quantiser on a 37-element tensor filled with <paramref name="x"/> (so both the 16-wide vector
-    /// loop and the scalar tail see the value) and returns the outputs.
+    /// Runs the quantiser on a 37-element tensor filled with <paramref name="x"/> (so both LibTorch's vectorised loop
+    /// and its scalar tail see the value), without and with autograd (the two forward paths), and returns both outputs.
     /// </summary>
-    private static float[] Quantize(int bits, float x)
+    private static (float[] Plain, float[] Autograd) Quantize(int bits, float x)
     {
-        var q = new ActivationQuantizer(Context, bits);
-        var input = new Tensor(Enumerable.Repeat(x, 37).ToArray(), 37);
-        return q.Forward(input).Data;
+        using var scope = NewDisposeScope();
+        var q = new ActivationQuantizer(bits);
+        var values = Enumerable.Repeat(x, 37).ToArray();
+        float[] plain;
+        using (no_grad())
+        {
+            plain = TrainerTestData.Floats(q.forward(tensor(values)));
+        }
+        var leaf = tensor(values).requires_grad_(true);
+        var trained = TrainerTestData.Floats(q.forward(leaf));
+        return (plain, trained);
     }
 
     [Theory]
@@ -50,20 +56,24 @@ public class QuantizerTests
         int levels = (1 << bits) - 1;
         ActivationQuantizer.Level(x, bits).Should().Be(expectedLevel, $"Level({x:R}, {bits})");
         float expected = (float)expectedLevel / levels;
-        var y = Quantize(bits, x);
-        for (int i = 0; i < y.Length; i++)
+        var (plain, trained) = Quantize(bits, x);
+        for (int i = 0; i < plain.Length; i++)
         {
-            y[i].Should().Be(expected, $"Forward({x:R}) with {bits} bits at element {i} (level {expectedLevel} of {levels})");
+            plain[i].Should().Be(expected, $"forward({x:R}) with {bits} bits, no grad, element {i} (level {expectedLevel} of {levels})");
+            trained[i].Should().Be(expected, $"forward({x:R}) with {bits} bits, autograd, element {i} (level {expectedLevel} of {levels})");
         }
     }
 
     [Fact]
     public void Activation_quantizer_with_32_bits_only_clips()
     {
-        var y = Quantize(32, 0.123456f);
-        y.Should().AllBeEquivalentTo(0.123456f);
-        Quantize(32, -2f).Should().AllBeEquivalentTo(0f);
-        Quantize(32, 3f).Should().AllBeEquivalentTo(1f);
+        foreach (var (x, expected) in new[] { (0.123456f, 0.123456f), (-2f, 0f), (3f, 1f), (1f, 1f), (0f, 0f) })
+        {
+            var (plain, trained) = Quantize(32, x);
+            plain.Should().AllBeEquivalentTo(expected, $"clip({x:R}), no grad");
+            trained.Should().AllBeEquivalentTo(expected, $"clip({x:R}), autograd");
+        }
+        new ActivationQuantizer(32).Levels.Should().Be(0);
     }
 
     [Theory]
@@ -73,64 +83,99 @@ public class QuantizerTests
     [InlineData(31)]
     public void Activation_quantizer_rejects_unsupported_bit_widths(int bits)
     {
-        var act = () => new ActivationQuantizer(Context, bits);
+        var act = () => new ActivationQuantizer(bits);
         act.Should().Throw<ArgumentOutOfRangeException>();
-    }
-
-    [Theory]
-    [InlineData(2)]
-    [InlineData(4)]
-    [InlineData(32)]
-    public void Activation_quantizer_gradient_is_straight_through_inside_0_1_and_zero_outside(int bits)
-    {
-        // 21 values (vector loop + tail), from well below 0 to well above 1, including both clip edges.
-        float[] x = [-2f, -0.5f, -1e-6f, 0f, 1e-6f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 0.999f, 1f, 1.000001f, 1.5f, 3f, -0.1f, 0.05f];
-        var input = new Tensor((float[])x.Clone(), x.Length) { RequiresGrad = true };
-        var q = new ActivationQuantizer(Context, bits);
-        var y = q.Forward(input);
-        var upstream = Enumerable.Range(0, x.Length).Select(i => 0.25f + i).ToArray();
-        y.Grad = (float[])upstream.Clone();
-        y.BackwardFromGrad(Context);
-        input.Grad.Should().NotBeNull();
-        for (int i = 0; i < x.Length; i++)
-        {
-            float expected = x[i] >= 0f && x[i] <= 1f ? upstream[i] : 0f;
-            input.Grad![i].Should().Be(expected, $"dL/dx at x = {x[i]:R} (element {i})");
-        }
     }
 
     [Fact]
     public void Binary_weights_are_mean_absolute_value_times_sign_per_output_filter_with_sign_of_zero_plus_one()
     {
-        // Three filters of four weights: mixed signs, one with a zero, one all negative.
-        float[] w = [0.5f, -1.5f, 0.25f, -0.75f, 0f, 0.2f, -0.2f, 0.4f, -0.1f, -0.3f, -0.5f, -0.1f];
-        var weight = new Parameter((float[])w.Clone(), 3, 1, 2, 2);
-        var alphas = BinaryWeightQuantizer.Alphas(weight);
-        alphas.Should().Equal([0.75f, 0.2f, 0.25f]);
-        var wb = new BinaryWeightQuantizer().Forward(Context, weight);
-        float[] expected = [0.75f, -0.75f, 0.75f, -0.75f, 0.2f, 0.2f, -0.2f, 0.2f, -0.25f, -0.25f, -0.25f, -0.25f];
-        wb.Data.Should().Equal(expected, "alpha * sign(W), sign(0) = +1 (element 4)");
+        using var scope = NewDisposeScope();
+        // Three filters of four weights (dyadic, so every mean is exact): mixed signs, one with a zero and a negative zero,
+        // one all negative.
+        float[] w = [0.5f, -1.5f, 0.25f, -0.75f, 0f, 0.25f, -0.25f, -0f, -0.125f, -0.375f, -0.5f, -0.25f];
+        var weight = tensor(w, [3, 1, 2, 2]).requires_grad_(true);
+        TrainerTestData.Floats(BinaryWeightQuantizer.Alphas(weight)).Should().Equal([0.75f, 0.125f, 0.3125f]);
+        BinaryWeightQuantizer.Alphas(weight).shape.Should().Equal([3L, 1, 1, 1]);
+        float[] expected = [0.75f, -0.75f, 0.75f, -0.75f, 0.125f, 0.125f, -0.125f, 0.125f, -0.3125f, -0.3125f, -0.3125f, -0.3125f];
+        foreach (bool clip in new[] { true, false })
+        {
+            TrainerTestData.Floats(new BinaryWeightQuantizer(clip).Forward(weight)).Should().Equal(expected, "alpha * sign(W), sign(0) = sign(-0) = +1 (elements 4 and 7)");
+            using (no_grad())
+            {
+                TrainerTestData.Floats(new BinaryWeightQuantizer(clip).Forward(weight)).Should().Equal(expected, "the same without autograd");
+            }
+        }
+        TrainerTestData.Floats(BinaryWeightQuantizer.Sign(tensor(new[] { 0f, -0f, -1e-30f, 1e-30f, -3f }))).Should().Equal([1f, 1f, -1f, 1f, -1f]);
         BinaryWeightQuantizer.Sign(0f).Should().Be(1f);
         BinaryWeightQuantizer.Sign(-0f).Should().Be(1f, "negative zero is zero, so +1 too");
         BinaryWeightQuantizer.Sign(-1e-30f).Should().Be(-1f);
-        weight.Data.Should().Equal(w, "the latent weights are not modified");
+        TrainerTestData.Floats(weight).Should().Equal(w, "the latent weights are not modified");
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Binary_weight_gradient_is_straight_through_and_clipped_where_abs_w_exceeds_one(bool clipGradient)
+    /// <summary>Rows chosen so that W / s is exact: max |W| = 127 gives s = 1, max |W| = 63.5 gives s = 0.5.</summary>
+    [Fact]
+    public void Int8_weights_round_half_away_from_zero_per_row_and_keep_zero_rows()
     {
-        float[] w = [0.5f, -1.5f, 1f, -1f, 1.0001f, 0f, -0.3f, 2f];
-        var weight = new Parameter((float[])w.Clone(), 2, 4);
-        var wb = new BinaryWeightQuantizer(clipGradient).Forward(Context, weight);
-        float[] upstream = [1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f];
-        wb.Grad = (float[])upstream.Clone();
-        wb.BackwardFromGrad(Context);
+        using var scope = NewDisposeScope();
+        float[] w =
+        [
+            127f, 2.5f, -2.5f, 0.5f, -0.5f, 126.5f, 1.4999999f, -1.5f,  // s = 1: exact halves go away from zero
+            -63.5f, 1.25f, -1.25f, 0.25f, 0.75f, 63.5f, 0.2499999f, 0f, // s = 0.5: v = 2w
+            0f, 0f, -0f, 0f, 0f, 0f, 0f, 0f,                             // zero row: s = 1, stays zero
+        ];
+        float[] expected =
+        [
+            127f, 3f, -3f, 1f, -1f, 127f, 1f, -2f,
+            -63.5f, 1.5f, -1.5f, 0.5f, 1f, 63.5f, 0f, 0f,
+            0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
+        ];
+        var weight = tensor(w, [3, 2, 2, 2]).requires_grad_(true);
+        var q = TrainerTestData.Floats(Int8WeightQuantizer.Forward(weight));
         for (int i = 0; i < w.Length; i++)
         {
-            float expected = !clipGradient || MathF.Abs(w[i]) <= 1f ? upstream[i] : 0f;
-            weight.Grad![i].Should().Be(expected, $"dL/dW at W = {w[i]:R} (element {i}, clip {clipGradient})");
+            q[i].Should().Be(expected[i], $"element {i}: W = {w[i]:R}");
         }
+        TrainerTestData.Floats(weight).Should().Equal(w, "the latent weights are not modified");
+    }
+
+    [Fact]
+    public void Int8_weights_match_a_scalar_reference_on_random_rows()
+    {
+        using var scope = NewDisposeScope();
+        var random = new Random(12);
+        const int rows = 9, size = 27;
+        var w = TrainerTestData.UniformValues(random, -2f, 2f, rows * size);
+        for (int i = 0; i < 20; i++)
+        {
+            // Values on exact half steps of their row's scale, as far as float allows.
+            int row = random.Next(rows);
+            float max = Enumerable.Range(0, size).Max(j => MathF.Abs(w[row * size + j]));
+            w[row * size + random.Next(size)] = (random.Next(2) * 2 - 1) * (random.Next(100) + 0.5f) * (max / 127f);
+        }
+        var q = TrainerTestData.Floats(Int8WeightQuantizer.Forward(tensor(w, [rows, 3, 3, 3])));
+        for (int r = 0; r < rows; r++)
+        {
+            var row = w.AsSpan(r * size, size);
+            float max = 0f;
+            foreach (float v in row)
+            {
+                max = MathF.Max(max, MathF.Abs(v));
+            }
+            float s = max > 0f ? max / 127f : 1f;
+            for (int j = 0; j < size; j++)
+            {
+                float expected = Math.Clamp(MathF.Round(row[j] / s, MidpointRounding.AwayFromZero), -127f, 127f) * s;
+                q[r * size + j].Should().Be(expected, $"row {r}, element {j}: W = {row[j]:R}, s = {s:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Int8_fake_quantisation_keeps_rows_whose_largest_weight_is_negative()
+    {
+        using var scope = NewDisposeScope();
+        var q = TrainerTestData.Floats(Int8WeightQuantizer.Forward(tensor(new[] { 0.5f, -1.0f, 0.25f, 1.0f, -0.5f, 0.0f }, [2, 3])));
+        q.Select(v => Math.Round(v * 127)).Should().Equal([64, -127, 32, 127, -64, 0]);
     }
 }

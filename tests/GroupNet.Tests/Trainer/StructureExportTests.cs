@@ -4,9 +4,12 @@ using GroupNet.Deployment.Reference;
 using GroupNet.Trainer.Export;
 using GroupNet.Trainer.Models;
 using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Tensors;
+using GroupNet.Trainer.Quantization;
+using GroupNet.Trainer.Training;
+using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static GroupNet.Tests.Trainer.TrainerTestData;
+using static TorchSharp.torch;
 
 namespace GroupNet.Tests.Trainer;
 
@@ -51,7 +54,7 @@ public class StructureExportTests(ITestOutputHelper output)
         var config = new ModelConfig(network, structure, k, 1, bits, firstLast,
             Classes, 1, Side, Side);
         int seed = 100 + (int)network * 50 + (int)structure * 10 + k + bits;
-        var model = new GroupNetModel(new TrainingContext(seed, threads: 1), config);
+        using var model = ModelFactory.Create(config, new TrainingContext(seed, threads: 1));
         var images = Textures(64, seed: seed, noise: 60);
         RandomiseBatchNorm(model, images, seed);
 
@@ -98,38 +101,43 @@ public class StructureExportTests(ITestOutputHelper output)
     {
         if (model.Stem is not Int8Conv2d)
         {
-            var q = GroupNet.Trainer.Quantization.Int8WeightQuantizer.Forward(model.Context, model.Stem.Weight);
-            q.Data.AsSpan(0, model.Stem.Weight.Count).CopyTo(model.Stem.Weight.Data);
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            model.Stem.Weight.copy_(Int8WeightQuantizer.Forward(model.Stem.Weight));
         }
-        var signs = model.Modules().OfType<GroupNet.Trainer.Quantization.ActivationQuantizer>().Select(q => q.SignQuantizer).OfType<GroupNet.Trainer.Quantization.SignActivationQuantizer>().ToList();
-        signs.Should().HaveCount(model.Config.ActivationBits == 1 ? model.Modules().OfType<GroupNet.Trainer.Quantization.ActivationQuantizer>().Count() : 0);
+        var quantizers = model.modules().OfType<ActivationQuantizer>().ToList();
+        var signs = quantizers.Select(q => q.SignQuantizer).OfType<SignActivationQuantizer>().ToList();
+        signs.Should().HaveCount(model.Config.ActivationBits == 1 ? quantizers.Count : 0);
         foreach (var sign in signs)
         {
             sign.FixedScale = (float)sign.MeanObservedScale;
         }
     }
 
-    [Fact]
-    public void Int8_fake_quantisation_keeps_rows_whose_largest_weight_is_negative()
-    {
-        var weight = new GroupNet.Trainer.Modules.Parameter([0.5f, -1.0f, 0.25f, 1.0f, -0.5f, 0.0f], 2, 3);
-        var q = GroupNet.Trainer.Quantization.Int8WeightQuantizer.Forward(new TrainingContext(1, 1), weight);
-        q.Data.Take(6).Select(v => Math.Round(v * 127)).Should().Equal([64, -127, 32, 127, -64, 0]);
-    }
-
-    private static void RandomiseBatchNorm(GroupNetModel model, GroupNet.Trainer.Data.ImageDataset images, int seed)
+    /// <summary>Batch-norm statistics from the images, then random gammas (a sixth negative), shifts and mean offsets.</summary>
+    internal static void RandomiseBatchNorm(GroupNetModel model, GroupNet.Trainer.Data.ImageDataset images, int seed)
     {
         GroupNet.Trainer.Training.Trainer.ReestimateBatchNorm(model, images, batches: 1, batchSize: 64);
         var rng = new Random(seed);
-        foreach (var bn in model.Modules().OfType<BatchNorm2d>())
+        using var noGrad = no_grad();
+        foreach (var bn in model.modules().OfType<BatchNorm2d>())
         {
-            for (int c = 0; c < bn.Channels; c++)
+            using var scope = NewDisposeScope();
+            int channels = (int)bn.num_features;
+            var variance = Floats(bn.running_var!);
+            var gamma = new float[channels];
+            var beta = new float[channels];
+            var mean = Floats(bn.running_mean!);
+            for (int c = 0; c < channels; c++)
             {
-                float sd = MathF.Sqrt(bn.RunningVar.Data[c] + bn.Eps);
-                bn.Weight.Data[c] = (float)(0.5 + rng.NextDouble()) * (rng.Next(6) == 0 ? -1 : 1);
-                bn.Bias.Data[c] = (float)(rng.NextDouble() - 0.3);
-                bn.RunningMean.Data[c] += (float)((rng.NextDouble() - 0.5) * 0.2 * sd);
+                float sd = MathF.Sqrt(variance[c] + (float)bn.eps);
+                gamma[c] = (float)(0.5 + rng.NextDouble()) * (rng.Next(6) == 0 ? -1 : 1);
+                beta[c] = (float)(rng.NextDouble() - 0.3);
+                mean[c] += (float)((rng.NextDouble() - 0.5) * 0.2 * sd);
             }
+            bn.weight!.copy_(tensor(gamma));
+            bn.bias!.copy_(tensor(beta));
+            bn.running_mean!.copy_(tensor(mean));
         }
     }
 }

@@ -1,7 +1,8 @@
 using GroupNet.Trainer.Data;
+using GroupNet.Trainer.Export;
 using GroupNet.Trainer.Models;
-using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace GroupNet.Tests.Trainer;
 
@@ -14,8 +15,19 @@ internal static class TrainerTestData
     /// <summary>Number of synthetic classes.</summary>
     public const int Classes = 4;
 
-    /// <summary>A tiny Group-Net v1 on <see cref="Side"/> x <see cref="Side"/> one-channel images with <see cref="Classes"/> classes.</summary>
-    public static GroupNetV1Config Config(int bases, int bits) => new(bases, bits, Classes, 1, Side, Side);
+    /// <summary>A tiny Group-Net v1 (the baseline for K = 1; the W32A32 parent for 32 bits) on <see cref="Side"/> x
+    /// <see cref="Side"/> one-channel images with <see cref="Classes"/> classes.</summary>
+    public static ModelConfig Config(int bases, int bits) => new(
+        NetworkKind.Tiny,
+        bases == 1 ? StructureKind.Baseline : StructureKind.V1,
+        bases,
+        bits == 32 ? 32 : 1,
+        bits,
+        LayerPrecision.Float32,
+        Classes,
+        1,
+        Side,
+        Side);
 
     /// <summary>
     /// Translation-invariant, linearly separable texture classes: 0 horizontal stripes, 1 vertical stripes,
@@ -53,20 +65,93 @@ internal static class TrainerTestData
         return new ImageDataset(pixels, labels, 1, side, side, Classes);
     }
 
-    /// <summary>A leaf tensor with uniform values in [lo, hi).</summary>
-    public static Tensor Uniform(Random random, bool requiresGrad, float lo, float hi, params int[] shape)
+    /// <summary>Uniform values in [lo, hi) drawn from <paramref name="random"/>.</summary>
+    public static float[] UniformValues(Random random, float lo, float hi, int count) =>
+        Enumerable.Range(0, count).Select(_ => (float)(lo + (hi - lo) * random.NextDouble())).ToArray();
+
+    /// <summary>A float32 leaf tensor with uniform values in [lo, hi) (in the caller's dispose scope).</summary>
+    public static Tensor Uniform(Random random, bool requiresGrad, float lo, float hi, params long[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        for (int i = 0; i < t.Count; i++)
-        {
-            t.Data[i] = (float)(lo + (hi - lo) * random.NextDouble());
-        }
-        t.RequiresGrad = requiresGrad;
-        return t;
+        int count = (int)shape.Aggregate(1L, (a, b) => a * b);
+        return tensor(UniformValues(random, lo, hi, count), shape).requires_grad_(requiresGrad);
     }
 
-    /// <summary>Every parameter and buffer value, in state-dict order, as one array.</summary>
-    public static float[] Flatten(Module model) => model.StateDict().SelectMany(e => e.Value.Data).ToArray();
+    /// <summary>The values of a tensor as floats (row-major, on the CPU).</summary>
+    public static float[] Floats(Tensor t) => TensorValues.Floats(t);
+
+    /// <summary>A detached copy of every state-dict entry of <paramref name="model"/> (outlives any dispose scope).</summary>
+    public static Dictionary<string, Tensor> Snapshot(nn.Module model)
+    {
+        var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, t) in model.state_dict())
+        {
+            copy[name] = t.detach().cpu().clone().DetachFromDisposeScope();
+        }
+        return copy;
+    }
+
+    /// <summary>
+    /// Empty when both state dicts hold the same names and, for every name, tensors of the same dtype and shape that
+    /// <c>torch.equal</c> calls equal; else one line per difference (at most <paramref name="max"/>), each naming the
+    /// entry and its first differing index with both values, and a count.
+    /// </summary>
+    public static List<string> StateDifferences(IReadOnlyDictionary<string, Tensor> actual, IReadOnlyDictionary<string, Tensor> expected, int max = 8)
+    {
+        var lines = new List<string>();
+        foreach (var name in expected.Keys.Where(k => !actual.ContainsKey(k)))
+        {
+            lines.Add($"{name}: missing");
+        }
+        foreach (var name in actual.Keys.Where(k => !expected.ContainsKey(k)))
+        {
+            lines.Add($"{name}: unexpected");
+        }
+        foreach (var (name, e) in expected)
+        {
+            if (!actual.TryGetValue(name, out var a))
+            {
+                continue;
+            }
+            if (TensorDifference(a, e) is { } d)
+            {
+                lines.Add($"{name}: {d}");
+            }
+        }
+        int count = lines.Count;
+        var shown = lines.Take(max).ToList();
+        if (count > max)
+        {
+            shown.Add($"... {count} differences in all");
+        }
+        return shown;
+    }
+
+    /// <summary>Null when <c>torch.equal(actual, expected)</c> with the same dtype; else the first differing index, the
+    /// values there and how many elements differ.</summary>
+    public static string? TensorDifference(Tensor actual, Tensor expected)
+    {
+        using var scope = NewDisposeScope();
+        if (actual.dtype != expected.dtype)
+        {
+            return $"dtype {actual.dtype} vs {expected.dtype}";
+        }
+        if (!actual.shape.SequenceEqual(expected.shape))
+        {
+            return $"shape [{string.Join(", ", actual.shape)}] vs [{string.Join(", ", expected.shape)}]";
+        }
+        var a = actual.detach().cpu();
+        var e = expected.detach().cpu();
+        if (a.Equals(e)) // torch.equal
+        {
+            return null;
+        }
+        var differs = a.ne(e).flatten();
+        long count = differs.sum().item<long>();
+        long first = differs.nonzero()[0, 0].item<long>();
+        var af = a.flatten().to(ScalarType.Float64);
+        var ef = e.flatten().to(ScalarType.Float64);
+        return $"{count} of {a.numel()} elements differ, first at flat index {first}: actual {af[first].item<double>():R}, expected {ef[first].item<double>():R}";
+    }
 
     /// <summary>A fresh temporary directory; delete it with <see cref="Directory.Delete(string, bool)"/>.</summary>
     public static string TempDirectory(string prefix)
@@ -119,5 +204,32 @@ internal static class TrainerTestData
             }
         }
         return best;
+    }
+
+    /// <summary>Float logits [N][classes] of <paramref name="model"/> in eval mode on <paramref name="data"/> (in order).</summary>
+    public static float[][] EvalLogits(nn.Module<Tensor, Tensor> model, ImageDataset data)
+    {
+        model.eval();
+        var rows = new List<float[]>();
+        using (no_grad())
+        {
+            using var e = new DataLoader(data, 100, shuffle: false).Epoch(0).GetEnumerator();
+            while (true)
+            {
+                using var scope = NewDisposeScope();
+                if (!e.MoveNext())
+                {
+                    break;
+                }
+                var logits = model.forward(e.Current.Images);
+                var values = Floats(logits);
+                int k = (int)logits.shape[1];
+                for (int i = 0; i < logits.shape[0]; i++)
+                {
+                    rows.Add(values.AsSpan(i * k, k).ToArray());
+                }
+            }
+        }
+        return rows.ToArray();
     }
 }

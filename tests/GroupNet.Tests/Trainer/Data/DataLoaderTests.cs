@@ -1,6 +1,6 @@
 using FluentAssertions;
 using GroupNet.Trainer.Data;
-using GroupNet.Trainer.Tensors;
+using static TorchSharp.torch;
 
 namespace GroupNet.Tests.Trainer.Data;
 
@@ -17,20 +17,21 @@ public class DataLoaderTests
     }
 
     /// <summary>Every batch of an epoch, copied out (scoped tensors must not outlive their scope).</summary>
-    private static List<(float[] Images, int[] Shape, int[] Labels)> Epoch(DataLoader loader, int epoch)
+    private static List<(float[] Images, long[] Shape, long[] Labels)> Epoch(DataLoader loader, int epoch)
     {
-        var ctx = new TrainingContext(seed: 0, threads: 2);
-        var batches = new List<(float[], int[], int[])>();
-        using var outer = ctx.BeginScope();
-        var e = loader.Epoch(ctx, epoch).GetEnumerator();
+        var batches = new List<(float[], long[], long[])>();
+        using var e = loader.Epoch(epoch).GetEnumerator();
         while (true)
         {
-            using var scope = ctx.BeginScope();
+            using var scope = NewDisposeScope();
             if (!e.MoveNext())
             {
                 break;
             }
-            batches.Add((e.Current.Images.Data.ToArray(), e.Current.Images.ShapeArray(), e.Current.Labels.ToArray()));
+            e.Current.Labels.dtype.Should().Be(ScalarType.Int64);
+            e.Current.Images.dtype.Should().Be(ScalarType.Float32);
+            e.Current.Count.Should().Be((int)e.Current.Images.shape[0]);
+            batches.Add((TrainerTestData.Floats(e.Current.Images), e.Current.Images.shape, e.Current.Labels.data<long>().ToArray()));
             Thread.Sleep(Random.Shared.Next(3)); // uneven "compute" time must not matter
         }
         return batches;
@@ -41,7 +42,7 @@ public class DataLoaderTests
         BatchSize = 8, Shuffle = true, Seed = 4, MaxShift = 2, HorizontalFlip = true, Prefetch = prefetch,
     };
 
-    private static void ShouldBeIdentical(List<(float[] Images, int[] Shape, int[] Labels)> a, List<(float[] Images, int[] Shape, int[] Labels)> b)
+    private static void ShouldBeIdentical(List<(float[] Images, long[] Shape, long[] Labels)> a, List<(float[] Images, long[] Shape, long[] Labels)> b)
     {
         a.Should().HaveCount(b.Count);
         for (int i = 0; i < a.Count; i++)
@@ -56,7 +57,8 @@ public class DataLoaderTests
     public void Batches_cover_the_epoch_once_with_a_partial_last_batch()
     {
         var batches = Epoch(new DataLoader(Data(), new DataLoaderOptions { BatchSize = 8, Shuffle = true, Seed = 1 }), 0);
-        batches.Select(b => b.Shape[0]).Should().Equal(8, 8, 8, 8, 5);
+        batches.Select(b => b.Shape[0]).Should().Equal(8L, 8L, 8L, 8L, 5L);
+        batches[0].Shape.Should().Equal([8L, 1, 6, 5]);
         batches.SelectMany(b => b.Labels).Should().HaveCount(37);
         new DataLoader(Data(), new DataLoaderOptions { BatchSize = 8, Shuffle = true, Seed = 1 }).Order(0).Should().BeEquivalentTo(Enumerable.Range(0, 37));
     }
@@ -96,11 +98,10 @@ public class DataLoaderTests
     public void Stopping_early_and_starting_again_gives_the_same_batches()
     {
         var loader = new DataLoader(Data(), Augmented(true));
-        var ctx = new TrainingContext(seed: 0, threads: 2);
         float[] first;
-        using (ctx.BeginScope())
+        using (NewDisposeScope())
         {
-            first = loader.Epoch(ctx, 0).Skip(1).First().Images.Data.ToArray(); // disposes with the next batch in flight
+            first = TrainerTestData.Floats(loader.Epoch(0).Skip(1).First().Images); // disposes with the next batch in flight
         }
         TrainerTestData.FirstBitDifference(first, Epoch(loader, 0)[1].Images).Should().Be(-1);
     }
@@ -112,7 +113,7 @@ public class DataLoaderTests
         var batches = Epoch(new DataLoader(data, new DataLoaderOptions { BatchSize = 8 }), 0);
         var all = batches.SelectMany(b => b.Images).ToArray();
         all.Should().Equal(data.Pixels.Select(p => p * (1f / 255f))); // bit for bit what the loader always produced
-        batches.SelectMany(b => b.Labels).Should().Equal(data.Labels.Select(l => (int)l));
+        batches.SelectMany(b => b.Labels).Should().Equal(data.Labels.Select(l => (long)l));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class AblationTests
         try
         {
             var log = new StringWriter();
-            var results = new AblationRunner(new ExperimentRunner(2, log), Data, log).Run(runs, dir, "smoke", 2);
+            var results = new AblationRunner(new ExperimentRunner(1, log), Data, log).Run(runs, dir, "smoke", 2);
             results.Select(r => r.Name).Should().Equal(runs.Select(r => r.Name));
             log.ToString().Should().Contain("[v1-k2-w1a1] initialised from");
 
@@ -59,7 +59,7 @@ public sealed class AblationTests
             RunConfigYaml.Load(MetricsFiles.Companion(ckpt, ".config.yaml")).Should().Be(runs.Single(r => r.Name == "v2-k2-w1a4"));
 
             var again = new StringWriter();
-            var second = new AblationRunner(new ExperimentRunner(2, again), Data, again).Run(runs, dir, "smoke", 2);
+            var second = new AblationRunner(new ExperimentRunner(1, again), Data, again).Run(runs, dir, "smoke", 2);
             again.ToString().Should().NotContain("epoch 1/1");
             second.Should().Equal(results);
         }
@@ -73,9 +73,15 @@ public sealed class AblationTests
     public void Checkpoint_metadata_of_every_structure_and_of_flag_based_training_gives_the_model_configuration()
     {
         var config = new GroupNet.Trainer.Models.ModelConfig(GroupNet.Trainer.Models.NetworkKind.Small, GroupNet.Trainer.Models.StructureKind.V1, 2);
-        var data = new CheckpointData(1, ModelCheckpoint.Metadata(config), [], []);
+        var data = new CheckpointData(1, ModelCheckpoint.Metadata(config), new Dictionary<string, TorchSharp.torch.Tensor>(), null, null);
         ModelCheckpoint.ModelConfigOf(data, "x.ckpt").Should().Be(config);
-        ModelCheckpoint.ModelConfigOf(new CheckpointData(1, ModelCheckpoint.Metadata(new GroupNet.Trainer.Models.GroupNetV1Config(3, 4)), [], []), "old.ckpt")
-            .Should().Be(config with { Network = GroupNet.Trainer.Models.NetworkKind.Tiny, Bases = 3, ActivationBits = 4 });
+        foreach (var structure in Enum.GetValues<GroupNet.Trainer.Models.StructureKind>())
+        {
+            var other = config with { Structure = structure, Bases = structure == GroupNet.Trainer.Models.StructureKind.Baseline ? 1 : 3, ActivationBits = 1 };
+            ModelCheckpoint.ModelConfigOf(data with { Metadata = ModelCheckpoint.Metadata(other) }, "x.ckpt").Should().Be(other);
+        }
+        var invalid = data with { Metadata = ModelCheckpoint.Metadata(config with { Bases = 0 }) };
+        FluentActions.Invoking(() => ModelCheckpoint.ModelConfigOf(invalid, "bad.ckpt")).Should().Throw<InvalidDataException>().WithMessage("bad.ckpt*");
+        FluentActions.Invoking(() => ModelCheckpoint.ModelConfigOf(data with { Metadata = "{not json" }, "bad.ckpt")).Should().Throw<InvalidDataException>().WithMessage("bad.ckpt*");
     }
 }

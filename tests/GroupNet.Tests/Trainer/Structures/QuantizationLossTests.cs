@@ -3,8 +3,8 @@ using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
 using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
-using GroupNet.Trainer.Tensors;
 using GroupNet.Trainer.Training;
+using static TorchSharp.torch;
 using ModelTrainer = GroupNet.Trainer.Training.Trainer;
 
 namespace GroupNet.Tests.Trainer.Structures;
@@ -16,28 +16,59 @@ public sealed class QuantizationLossTests
     {
         double Distance(float lambda)
         {
-            var model = new GroupNetV1(new TrainingContext(3, 1), TrainerTestData.Config(2, 2));
+            using var model = ModelFactory.Create(TrainerTestData.Config(2, 2), new TrainingContext(3, 1));
             var data = TrainerTestData.Textures(64, 1);
             var trainer = new ModelTrainer(model, new TrainerOptions { Epochs = 1, BatchSize = 16, LearningRate = 0.05f, QuantizationLossWeight = lambda }, data.Count);
             var loader = new DataLoader(data, 16, shuffle: false);
             for (int step = 0; step < 3; step++)
             {
-                foreach (var batch in loader.Epoch(model.Context, step))
+                using var e = loader.Epoch(step).GetEnumerator();
+                while (true)
                 {
-                    using var scope = model.Context.BeginScope();
-                    trainer.TrainStep(batch);
+                    using var scope = NewDisposeScope();
+                    if (!e.MoveNext())
+                    {
+                        break;
+                    }
+                    trainer.TrainStep(e.Current);
                 }
             }
             double total = 0;
-            foreach (var conv in model.Modules().OfType<BinaryConv2d>())
+            using (var scope = NewDisposeScope())
             {
-                var alphas = BinaryWeightQuantizer.Alphas(conv.Weight);
-                int size = conv.Weight.Count / alphas.Length;
-                total += conv.Weight.Data.Select((w, i) => Math.Pow(w - BinaryWeightQuantizer.Sign(w) * alphas[i / size], 2)).Sum();
+                foreach (var conv in model.modules().OfType<BinaryConv2d>())
+                {
+                    var w = conv.Weight.detach();
+                    total += (w - BinaryWeightQuantizer.Alphas(w) * BinaryWeightQuantizer.Sign(w)).to(ScalarType.Float64).square().sum().item<double>();
+                }
             }
             return total;
         }
 
         Distance(1f).Should().BeLessThan(0.9 * Distance(0f));
+    }
+
+    [Fact]
+    public void The_regulariser_is_lambda_times_the_squared_distance_and_its_gradient_is_twice_that_distance()
+    {
+        using var model = ModelFactory.Create(TrainerTestData.Config(1, 2), new TrainingContext(3, 1));
+        var trainer = new ModelTrainer(model, new TrainerOptions(), 16);
+        using var scope = NewDisposeScope();
+        var convs = model.modules().OfType<BinaryConv2d>().ToList();
+        convs.Should().NotBeEmpty();
+        double expected = 0;
+        foreach (var conv in convs)
+        {
+            var w = conv.Weight.detach();
+            expected += (w - BinaryWeightQuantizer.Alphas(w) * BinaryWeightQuantizer.Sign(w)).to(ScalarType.Float64).square().sum().item<double>();
+        }
+        var loss = trainer.QuantizationLoss(0.5f);
+        loss.item<float>().Should().BeApproximately((float)(0.5 * expected), (float)(1e-5 * expected));
+        loss.backward();
+        var first = convs[0].Weight;
+        var w0 = first.detach();
+        var gradient = 2 * 0.5f * (w0 - BinaryWeightQuantizer.Alphas(w0) * BinaryWeightQuantizer.Sign(w0));
+        TrainerTestData.Floats(first.grad!).Should().Equal(TrainerTestData.Floats(gradient), (a, b) => MathF.Abs(a - b) <= 1e-6f);
+        model.Stem.Weight.grad.Should().BeNull("the float stem is not regularised");
     }
 }
