@@ -193,9 +193,11 @@ public static class RunConfigYaml
             Min("recipe.bnBatches", r.BnBatches, defaults.BnBatches, 0),
             Pick("recipe.optimizer", r.Optimizer, OptimizerKind.Sgd, ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW)),
             NonNegative("recipe.maxGradNorm", r.MaxGradNorm, 0f));
-        if (recipe.Optimizer == OptimizerKind.Sgd && (recipe.Momentum >= 1f || recipe.Momentum == 0f))
+        if (recipe.Momentum >= 1f || (recipe.Optimizer == OptimizerKind.Sgd && recipe.Momentum == 0f))
         {
-            throw Bad("recipe.momentum", $"must be in (0, 1) for Nesterov SGD, got {recipe.Momentum}");
+            throw Bad("recipe.momentum", recipe.Optimizer == OptimizerKind.Sgd
+                ? $"must be in (0, 1) for Nesterov SGD, got {recipe.Momentum}"
+                : $"is Adam's beta1 and must be in [0, 1), got {recipe.Momentum}");
         }
         var a = d.Augmentation ?? new AugmentationDto();
         var augmentation = new AugmentationConfig(Min("augmentation.shift", a.Shift, 0, 0), a.Flip ?? false);

@@ -17,6 +17,11 @@ public static class ParentParams
     {
         var config = model.Config;
         var classifier = model.Classifier;
+        if (config.WeightBits != 32)
+        {
+            throw new ExportException($"the int8 exporter takes a full-precision parent (weight bits 32); this model is {config.Describe()}, "
+                + "whose binary weights have their own integer program (groupnet export)");
+        }
         if (model.Groups is null || model.Stem is Int8Conv2d || classifier is Int8Linear)
         {
             throw new ExportException($"the int8 exporter takes a residual parent with float first and last layers and one base per group; this model is {config.Describe()}");

@@ -78,11 +78,13 @@ public static class Checkpoint
         Hashtable top;
         try
         {
-            top = PyTorchUnpickler.UnpickleStateDict(path);
+            // Our own stream, so a refused file is closed at once (PyBridge leaves its stream open when it throws).
+            using var stream = File.OpenRead(path);
+            top = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead: false);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or NotImplementedException or NotSupportedException
-            or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException or FormatException
-            or InvalidCastException or NullReferenceException)
+        catch (Exception e) when (e is InvalidDataException or IOException or Razorvine.Pickle.PickleException or NotImplementedException
+            or NotSupportedException or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException
+            or FormatException or InvalidCastException or NullReferenceException or OverflowException)
         {
             throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint ({e.GetType().Name}: {e.Message})", e);
         }
