@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 BASES="${GN_DEMO_BASES:-2}"
 BITS="${GN_DEMO_BITS:-2}"
-EPOCHS="${GN_DEMO_EPOCHS:-2}"
+EPOCHS="${GN_DEMO_EPOCHS:-3}"
 PARENT_EPOCHS="${GN_DEMO_PARENT_EPOCHS:-1}"
 BOARD="${GN_DEMO_BOARD:-mps2-an386}"
 IMAGES="${GN_DEMO_IMAGES:-64}"
@@ -23,7 +23,7 @@ out=out/demo
 mkdir -p "$out"
 
 echo "== train: full-precision parent ($PARENT_EPOCHS epoch), then Group-Net v1 from it: K=$BASES bases, binary weights, $BITS-bit activations, $EPOCHS epochs"
-groupnet train --data "$data" --parent-epochs "$PARENT_EPOCHS" --bases "$BASES" --bits "$BITS" --epochs "$EPOCHS" --out "$out/tiny.ckpt"
+groupnet train --data "$data" --parent-epochs "$PARENT_EPOCHS" --bases "$BASES" --bits "$BITS" --epochs "$EPOCHS" --bn-batches 10 --out "$out/tiny.ckpt"
 echo "== export"
 groupnet export "$out/tiny.ckpt" --data "$data" --name tiny --out "$out/tiny.gndm"
 groupnet inspect "$out/tiny.gndm"
