@@ -60,7 +60,12 @@ public sealed class ActivationQuantizer : nn.Module<Tensor, Tensor>
         {
             return LevelQuantizerFunction.apply(input, (float)Levels);
         }
-        var q = input.clamp(0, 1);
-        return Bits == 32 ? q : q.mul_((float)Levels).add_(0.5f).floor_().div_((float)Levels);
+        var q = input.clamp(Scalars.Zero, Scalars.One);
+        if (Bits == 32)
+        {
+            return q;
+        }
+        using var levels = ((float)Levels).ToScalar();
+        return q.mul_(levels).add_(Scalars.Half).floor_().div_(levels);
     }
 }

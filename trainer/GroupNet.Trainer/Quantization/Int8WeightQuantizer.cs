@@ -27,7 +27,7 @@ public static class Int8WeightQuantizer
             // v - trunc(v) is exact in float, so this is exactly half away from zero (floor(|v| + 0.5) is not: the
             // sum rounds for |v| just below one half).
             var whole = v.trunc();
-            var rounded = whole + where((v - whole).abs() >= 0.5f, v.sign(), zeros_like(v));
+            var rounded = whole + where((v - whole).abs() >= Scalars.Half, v.sign(), zeros_like(v));
             q = (rounded.clamp(-MaxLevel, MaxLevel) * s).reshape(weight.shape);
         }
         if (!weight.requires_grad || !is_grad_enabled())

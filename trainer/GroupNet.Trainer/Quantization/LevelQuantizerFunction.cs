@@ -24,8 +24,13 @@ internal sealed class LevelQuantizerFunction : autograd.SingleTensorFunction<Lev
         // their own, every intermediate wrapper (in-place ops return new ones) would hold its storage until the
         // finalizer runs, which measured as a leak of one activation tensor per call.
         using var scope = NewDisposeScope();
-        var q = x.clamp(0, 1);
-        return (levels == 0f ? q : q.mul_(levels).add_(0.5f).floor_().div_(levels)).MoveToOuterDisposeScope();
+        var q = x.clamp(Scalars.Zero, Scalars.One);
+        if (levels == 0f)
+        {
+            return q.MoveToOuterDisposeScope();
+        }
+        using var l = levels.ToScalar();
+        return q.mul_(l).add_(Scalars.Half).floor_().div_(l).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -36,11 +41,11 @@ internal sealed class LevelQuantizerFunction : autograd.SingleTensorFunction<Lev
         using var scope = NewDisposeScope();
         scope.Attach(grad_output);
         var x = ctx.get_saved_variables()[0];
-        return [grad_output.mul(InsideMask(x, 0, 1)).MoveToOuterDisposeScope(), null!];
+        return [grad_output.mul(InsideMask(x, Scalars.Zero, Scalars.One)).MoveToOuterDisposeScope(), null!];
     }
 
     /// <summary>1 where lower &lt;= x &lt;= upper, else 0, as floats: 1 - |sign(clamp(x) - x)| (float passes only; the
     /// comparison-and-select path measured slower on LibTorch's CPU kernels).</summary>
-    public static Tensor InsideMask(Tensor x, float lower, float upper) =>
-        x.clamp(lower, upper).sub_(x).sign_().abs_().neg_().add_(1f);
+    public static Tensor InsideMask(Tensor x, Scalar lower, Scalar upper) =>
+        x.clamp(lower, upper).sub_(x).sign_().abs_().neg_().add_(Scalars.One);
 }

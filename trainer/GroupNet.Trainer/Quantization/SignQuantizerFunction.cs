@@ -36,7 +36,7 @@ internal sealed class SignQuantizerFunction : autograd.SingleTensorFunction<Sign
         var saved = ctx.get_saved_variables();
         var (x, beta) = (saved[0], saved[1]);
         bool perSample = (bool)ctx.get_data("per_sample");
-        var dx = grad_output.mul(LevelQuantizerFunction.InsideMask(x, -1, 1)).mul_(beta);
+        var dx = grad_output.mul(LevelQuantizerFunction.InsideMask(x, Scalars.MinusOne, Scalars.One)).mul_(beta);
         if (perSample)
         {
             var s = Sign(x);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Modules;
-using GroupNet.Trainer.Native;
 using GroupNet.Trainer.Optim;
 using GroupNet.Trainer.Quantization;
 using TorchSharp;
@@ -141,7 +140,6 @@ public sealed class Trainer
                 float lr = _schedule.At(step++);
                 SetLearningRate(lr);
                 var (loss, hits) = TrainStep(b);
-                NativeHeap.CollectWrappers();
                 lossSum += loss * b.Count;
                 correct += hits;
                 seen += b.Count;
@@ -242,7 +240,6 @@ public sealed class Trainer
                 lossSum += nn.functional.cross_entropy(logits, b.Labels, reduction: nn.Reduction.Sum).item<float>();
                 correct += CountCorrect(logits, b.Labels);
                 top5 += CountInTopK(logits, b.Labels, 5);
-                NativeHeap.CollectWrappers();
             }
         }
         model.train(wasTraining);
@@ -306,7 +303,6 @@ public sealed class Trainer
                 break;
             }
             model.forward(e.Current.Images);
-            NativeHeap.CollectWrappers();
             done++;
         }
     }
