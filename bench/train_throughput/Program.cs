@@ -102,7 +102,7 @@ internal static class Bench
             ? new ModelConfig(NetworkKind.Tiny, StructureKind.Baseline, 1, 32, 32)
             : new ModelConfig(NetworkKind.Tiny, setting.Bases == 1 ? StructureKind.Baseline : StructureKind.V1, setting.Bases, 1, setting.ActivationBits);
         var model = ModelFactory.Create(config, ctx);
-        var trainer = new Trainer(model, new TrainerOptions { BatchSize = options.Batch }, 60000);
+        var trainer = new Trainer(model, new TrainerOptions { BatchSize = options.Batch, CollectWrappersEachStep = true }, 60000);
         var data = RandomImages(options.Batch, seed: 3);
         var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = options.Batch, Prefetch = false });
         model.train();
@@ -113,6 +113,8 @@ internal static class Bench
             var batch = loader.Epoch(0).First();
             var sw = Stopwatch.StartNew();
             trainer.TrainStep(batch);
+            // As Trainer.TrainEpoch does with CollectWrappersEachStep (this loop calls TrainStep directly); timed.
+            GroupNet.Trainer.Native.NativeHeap.CollectWrappers();
             if (step >= options.Warmup)
             {
                 times.Add(sw.Elapsed.TotalSeconds);

@@ -25,7 +25,7 @@ public static class AblateCommand
             int n = parse.GetValue(threads);
             int used = n > 0 ? n : Environment.ProcessorCount;
             var data = new ExperimentData();
-            var runner = new AblationRunner(new ExperimentRunner(n, Console.Out), data.Load, Console.Out);
+            var runner = new AblationRunner(new ExperimentRunner(n, Console.Out) { CollectWrappersEachStep = true }, data.Load, Console.Out);
             Console.WriteLine($"{runs.Count} runs from {path} -> {outDir}");
             var selection = parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             runner.Run(runs, outDir, $"Ablation: {Path.GetFileName(path)}", used, selection);

@@ -135,7 +135,7 @@ public static class TrainCommand
     {
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
-            return new ExperimentRunner(threads, Console.Out, device).Run(run, checkpoint, split, parent, resume);
+            return new ExperimentRunner(threads, Console.Out, device) { CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
         }
         var log = new StringWriter(CultureInfo.InvariantCulture);
         RunResult? result = null;
@@ -155,7 +155,7 @@ public static class TrainCommand
                     task.Description = string.Create(CultureInfo.InvariantCulture,
                         $"epoch {p.Epoch + 1}/{p.Epochs} loss {p.Loss:F3} acc {100 * p.Accuracy:F2}% {p.ImagesPerSecond:F0} img/s");
                 });
-                result = new ExperimentRunner(threads, log, device) { Progress = progress }.Run(run, checkpoint, split, parent, resume);
+                result = new ExperimentRunner(threads, log, device) { Progress = progress, CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
             });
         Console.Write(log.ToString());
         return result!;

@@ -15,6 +15,10 @@ namespace GroupNet.Cli.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(int threads, TextWriter log, string device = "cpu")
 {
+    /// <summary>Collect TorchSharp's finalizable wrappers after every step: set by the CLI, whose one thread is the only
+    /// one calling TorchSharp (<see cref="TrainerOptions.CollectWrappersEachStep"/>).</summary>
+    public bool CollectWrappersEachStep { get; init; }
+
     /// <summary>Reported after every training batch when set (the CLI's progress bars).</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
@@ -45,6 +49,7 @@ public sealed class ExperimentRunner(int threads, TextWriter log, string device 
             QuantizationLossWeight = recipe.QuantizationLoss,
             Optimizer = recipe.Optimizer,
             MaxGradNorm = recipe.MaxGradNorm > 0f ? recipe.MaxGradNorm : null,
+            CollectWrappersEachStep = CollectWrappersEachStep,
             Seed = config.Seed,
         };
         var trainer = new ModelTrainer(model, options, train.Count, context.Device);

@@ -41,6 +41,23 @@ public static partial class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Runs the finalizers of the managed wrappers a training step leaves behind. TorchSharp turns float arguments of
+    /// its own modules and optimisers into native scalars that no dispose scope tracks and only a finalizer frees; with a
+    /// tiny managed heap the GC seldom runs, so thousands of them stay allocated between the activation buffers and
+    /// fragment the native heap (measured: resident memory 2.5 GiB instead of 0.55 GiB for the tiny network within an
+    /// epoch, and 20% fewer images per second). A generation-0 collection costs well under a millisecond.
+    /// <para>Only for a process whose one training thread is the only thread calling TorchSharp: a finalizer can free a
+    /// scalar that another thread is passing to LibTorch at that moment (TorchSharp does not keep its scalars alive
+    /// across the native call). The CLI and the benchmarks train on one thread; a test host runs tests in parallel and
+    /// leaves it off (<see cref="Training.TrainerOptions.CollectWrappersEachStep"/>).</para>
+    /// </summary>
+    public static void CollectWrappers()
+    {
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+    }
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int param, int value);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Modules;
+using GroupNet.Trainer.Native;
 using GroupNet.Trainer.Optim;
 using GroupNet.Trainer.Quantization;
 using TorchSharp;
@@ -140,6 +141,10 @@ public sealed class Trainer
                 float lr = _schedule.At(step++);
                 SetLearningRate(lr);
                 var (loss, hits) = TrainStep(b);
+                if (Options.CollectWrappersEachStep)
+                {
+                    NativeHeap.CollectWrappers();
+                }
                 lossSum += loss * b.Count;
                 correct += hits;
                 seen += b.Count;

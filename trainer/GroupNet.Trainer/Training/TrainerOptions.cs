@@ -62,6 +62,10 @@ public sealed record TrainerOptions
     /// </summary>
     public float QuantizationLossWeight { get; init; }
 
+    /// <summary>Collect TorchSharp's finalizable wrappers after every step (<see cref="Native.NativeHeap.CollectWrappers"/>):
+    /// for processes that call TorchSharp from this one thread only (the CLI, the benchmarks); off by default.</summary>
+    public bool CollectWrappersEachStep { get; init; }
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
