@@ -84,7 +84,8 @@ public static class Checkpoint
         }
         catch (Exception e) when (e is InvalidDataException or IOException or Razorvine.Pickle.PickleException or NotImplementedException
             or NotSupportedException or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException
-            or FormatException or InvalidCastException or NullReferenceException or OverflowException)
+            or FormatException or InvalidCastException or NullReferenceException or OverflowException
+            or System.Runtime.InteropServices.ExternalException)
         {
             throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint ({e.GetType().Name}: {e.Message})", e);
         }
