@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GroupNet.Deployment.Reference;
 
@@ -20,6 +22,44 @@ public static class IntegerMath
         (byte)Math.Clamp(RoundShift((long)z * re.Multipliers[o] + re.Offsets[o], re.Shift), re.Low[o], re.High[o]);
 
     public static int Popcount(uint v) => BitOperations.PopCount(v);
+
+    /// <summary>sum of popcount(a[i] &amp; b[i]) over a's length; b at least as long as a.</summary>
+    /// <remarks>The reference's innermost loop (hundreds of thousands of calls per image, a handful of words each), so
+    /// it is inlined and reads through references once the lengths are checked.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int AndPopcount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        if (b.Length < a.Length)
+        {
+            throw new ArgumentException("b is shorter than a", nameof(b));
+        }
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rb = ref MemoryMarshal.GetReference(b);
+        int count = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            count += BitOperations.PopCount(Unsafe.Add(ref ra, i) & Unsafe.Add(ref rb, i));
+        }
+        return count;
+    }
+
+    /// <summary>sum of popcount(a[i] ^ b[i]) over a's length; b at least as long as a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int XorPopcount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        if (b.Length < a.Length)
+        {
+            throw new ArgumentException("b is shorter than a", nameof(b));
+        }
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rb = ref MemoryMarshal.GetReference(b);
+        int count = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            count += BitOperations.PopCount(Unsafe.Add(ref ra, i) ^ Unsafe.Add(ref rb, i));
+        }
+        return count;
+    }
 
     /// <summary>Number of thresholds z reaches (thresholds non-decreasing).</summary>
     public static int Level(int z, ReadOnlySpan<int> thresholds)

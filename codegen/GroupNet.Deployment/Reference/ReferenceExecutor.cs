@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GroupNet.Deployment.Model;
 
 namespace GroupNet.Deployment.Reference;
@@ -5,16 +6,21 @@ namespace GroupNet.Deployment.Reference;
 /// <summary>
 /// The managed reference: runs a <see cref="DeploymentModel"/> exactly as docs/integer-arithmetic.md
 /// defines it and as the generated C does. Plain loops, written for clarity; the C kernels are
-/// swept against it. Thread-safe: each call allocates its own buffers.
+/// swept against it. Thread-safe: each call allocates its own buffers (the padded weights are built once and only read).
 /// </summary>
 public sealed class ReferenceExecutor
 {
     private readonly DeploymentModel _model;
+    private readonly Dictionary<BinaryConvTerm, PaddedBinaryWeights> _padded = new(ReferenceEqualityComparer.Instance);
 
     public ReferenceExecutor(DeploymentModel model)
     {
         ModelValidator.Validate(model);
         _model = model;
+        foreach (var term in model.Layers.SelectMany(l => l.Terms).OfType<BinaryConvTerm>())
+        {
+            _padded[term] = new PaddedBinaryWeights(term, model.Tensors[term.Input]);
+        }
     }
 
     public DeploymentModel Model => _model;
@@ -56,12 +62,13 @@ public sealed class ReferenceExecutor
             for (int x = 0; x < outW; x++)
             {
                 Array.Clear(z);
-                foreach (var term in layer.Terms)
+                foreach (var term in layer.Terms.AsSpan())
                 {
                     Accumulate(term, buffers[term.Input]!, y, x, acc);
+                    var multipliers = term.Multipliers.AsSpan();
                     for (int o = 0; o < cout; o++)
                     {
-                        z[o] += term.Multipliers[o] * acc[o];
+                        z[o] += multipliers[o] * acc[o];
                     }
                 }
                 switch (layer.Epilogue)
@@ -130,17 +137,19 @@ public sealed class ReferenceExecutor
                 break;
             }
             case BinaryConvTerm c when input.Kind == TensorKind.Signs:
-                SignConv(c, input, (uint[])buffer, y, x, acc);
+                SignConv(c, _padded[c], input, (uint[])buffer, y, x, acc);
                 break;
             case BinaryConvTerm c:
             {
-                // Gather the window once (out-of-bounds taps stay 0), count each plane's activation
-                // bits once, then per output channel only popcount(A & W) remains.
+                // Gather the window once, plane by plane in the weights' [tap][word] order (out-of-bounds taps stay 0),
+                // count each plane's activation bits once; per output channel only popcount(A & W) remains.
                 var levels = (uint[])buffer;
                 var g = c.Geometry;
-                int words = input.Words, bits = input.Bits, taps = g.Kernel * g.Kernel;
-                Span<uint> window = stackalloc uint[taps * bits * words];
+                var padded = _padded[c];
+                int words = input.Words, bits = input.Bits, longs = padded.LongsPerOutput;
+                Span<ulong> window = stackalloc ulong[bits * longs];
                 window.Clear();
+                var window32 = MemoryMarshal.Cast<ulong, uint>(window);
                 Span<int> planeCounts = stackalloc int[bits];
                 planeCounts.Clear();
                 for (int ky = 0; ky < g.Kernel; ky++)
@@ -151,33 +160,26 @@ public sealed class ReferenceExecutor
                     {
                         int ix = x * g.Stride - g.Padding + kx;
                         if (ix < 0 || ix >= input.Width) continue;
-                        var pixel = levels.AsSpan((iy * input.Width + ix) * bits * words, bits * words);
-                        pixel.CopyTo(window.Slice((ky * g.Kernel + kx) * bits * words));
+                        int pixel = (iy * input.Width + ix) * bits * words;
+                        int tap = ky * g.Kernel + kx;
                         for (int b = 0; b < bits; b++)
                         {
                             for (int w = 0; w < words; w++)
                             {
-                                planeCounts[b] += IntegerMath.Popcount(pixel[b * words + w]);
+                                uint word = levels[pixel + b * words + w];
+                                window32[b * 2 * longs + tap * words + w] = word;
+                                planeCounts[b] += IntegerMath.Popcount(word);
                             }
                         }
                     }
                 }
-                var weights = c.Weights.AsSpan();
                 for (int o = 0; o < cout; o++)
                 {
+                    var weights = padded.Output(o);
                     int sum = 0;
                     for (int b = 0; b < bits; b++)
                     {
-                        int matches = 0;
-                        for (int t = 0; t < taps; t++)
-                        {
-                            var a = window.Slice((t * bits + b) * words, words);
-                            var wt = weights.Slice((o * taps + t) * words, words);
-                            for (int w = 0; w < words; w++)
-                            {
-                                matches += IntegerMath.Popcount(a[w] & wt[w]);
-                            }
-                        }
+                        int matches = IntegerMath.AndPopcount(window.Slice(b * longs, longs), weights);
                         sum += (2 * matches - planeCounts[b]) << b;
                     }
                     acc[o] = sum;
@@ -214,34 +216,44 @@ public sealed class ReferenceExecutor
 
     /// <summary>Binary conv on +/-1 activations: each in-bounds tap contributes
     /// C - 2 * popcount(A xor W) (padding bits are 0 in both, so they never differ); out-of-bounds taps
-    /// are the trainer's zero padding and contribute 0.</summary>
-    private static void SignConv(BinaryConvTerm c, TensorSpec input, uint[] signs, int y, int x, int[] acc)
+    /// are the trainer's zero padding and contribute 0. The window holds zeros there, so popcount(A xor W) over the
+    /// whole window counts popcount(W) of those taps too, which is taken off again.</summary>
+    private static void SignConv(BinaryConvTerm c, PaddedBinaryWeights padded, TensorSpec input, uint[] signs, int y, int x, int[] acc)
     {
         var g = c.Geometry;
-        int words = input.Words, taps = g.Kernel * g.Kernel;
-        var weights = c.Weights.AsSpan();
-        for (int o = 0; o < acc.Length; o++)
+        int words = input.Words, taps = g.Kernel * g.Kernel, longs = padded.LongsPerOutput;
+        Span<ulong> window = stackalloc ulong[longs];
+        window.Clear();
+        var window32 = MemoryMarshal.Cast<ulong, uint>(window);
+        Span<bool> outside = stackalloc bool[taps];
+        int inside = 0;
+        for (int ky = 0; ky < g.Kernel; ky++)
         {
-            int sum = 0;
-            for (int ky = 0; ky < g.Kernel; ky++)
+            int iy = y * g.Stride - g.Padding + ky;
+            for (int kx = 0; kx < g.Kernel; kx++)
             {
-                int iy = y * g.Stride - g.Padding + ky;
-                if (iy < 0 || iy >= input.Height) continue;
-                for (int kx = 0; kx < g.Kernel; kx++)
+                int ix = x * g.Stride - g.Padding + kx;
+                int tap = ky * g.Kernel + kx;
+                outside[tap] = iy < 0 || iy >= input.Height || ix < 0 || ix >= input.Width;
+                if (outside[tap]) continue;
+                inside++;
+                for (int w = 0; w < words; w++)
                 {
-                    int ix = x * g.Stride - g.Padding + kx;
-                    if (ix < 0 || ix >= input.Width) continue;
-                    var a = signs.AsSpan((iy * input.Width + ix) * words, words);
-                    var wt = weights.Slice((o * taps + ky * g.Kernel + kx) * words, words);
-                    int differ = 0;
-                    for (int w = 0; w < words; w++)
-                    {
-                        differ += IntegerMath.Popcount(a[w] ^ wt[w]);
-                    }
-                    sum += input.Channels - 2 * differ;
+                    window32[tap * words + w] = signs[(iy * input.Width + ix) * words + w];
                 }
             }
-            acc[o] = sum;
+        }
+        for (int o = 0; o < acc.Length; o++)
+        {
+            int differ = IntegerMath.XorPopcount(window, padded.Output(o));
+            if (inside < taps)
+            {
+                for (int t = 0; t < taps; t++)
+                {
+                    differ -= outside[t] ? padded.TapPopcounts[o * taps + t] : 0;
+                }
+            }
+            acc[o] = inside * input.Channels - 2 * differ;
         }
     }
 
