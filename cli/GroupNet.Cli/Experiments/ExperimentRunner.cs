@@ -77,17 +77,20 @@ public sealed class ExperimentRunner(int threads, TextWriter log, string device 
                 + $"{report.Perturbed} with noise, {report.Unmatched.Count} left at their start values");
         }
 
+        EvaluationResult? lastEpoch = null;
         while (trainer.CompletedEpochs < recipe.Epochs)
         {
             var r = trainer.TrainEpoch(train, Progress);
             var eval = ModelTrainer.Evaluate(model, test, device: context.Device);
+            lastEpoch = eval;
             metrics.Add(new EpochMetrics(r.Epoch + 1, r.Loss, r.TrainAccuracy, eval.Accuracy, eval.Top5Accuracy, r.Seconds));
             trainer.SaveCheckpoint(checkpoint, metadata);
             MetricsFiles.WriteMetrics(checkpoint, metrics, title);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{config.Name}] epoch {r.Epoch + 1}/{recipe.Epochs}: loss {r.Loss:F4}, train {100 * r.TrainAccuracy:F2}%, test top-1 {100 * eval.Accuracy:F2}% top-5 {100 * eval.Top5Accuracy:F2}%, {r.Seconds:F0} s"));
         }
-        var final = ModelTrainer.Evaluate(model, test, device: context.Device);
+        // The last epoch's evaluation is of this very model; only a run resumed after its last epoch evaluates anew.
+        var final = lastEpoch ?? ModelTrainer.Evaluate(model, test, device: context.Device);
         double before = final.Accuracy;
         if (recipe.BnBatches > 0)
         {
