@@ -16,8 +16,13 @@ public sealed record ReportModel(string Label, string Source, DeploymentModel Mo
     /// <summary>What the IR says the model is: <c>binary</c> (any binary conv term) or <c>int8</c> (int8 terms only).</summary>
     public string Kind => Model.Layers.Any(l => l.Terms.Any(t => t is BinaryConvTerm)) ? "binary" : "int8";
 
-    /// <summary>Widest k-bit activation tensor (levels), or 8 when there is none (an int8 network).</summary>
-    public int ActivationBits => Model.Tensors.Where(t => t.Kind == TensorKind.Levels).Select(t => t.Bits).DefaultIfEmpty(8).Max();
+    /// <summary>Widest binary-network activation tensor: k-bit levels, or 1 for signs (XNOR-Net); 8 when there is
+    /// none (an int8 network). The image's 8 bits do not count: every model reads one.</summary>
+    public int ActivationBits => Model.Tensors
+        .Where(t => t.Kind is TensorKind.Levels or TensorKind.Signs)
+        .Select(t => t.Kind == TensorKind.Signs ? 1 : t.Bits)
+        .DefaultIfEmpty(8)
+        .Max();
 
     /// <summary>Loads a .gndm file or builds the random model of a <c>random:</c> spec.</summary>
     /// <exception cref="UserInputException">The spec is malformed or the file does not exist.</exception>

@@ -19,6 +19,15 @@ public class ReportModelTests
     }
 
     [Fact]
+    public void A_model_with_1_bit_activations_is_labelled_with_1_bit_not_the_images_8()
+    {
+        var m = ReportModel.Load("random:k=5,bits=1,seed=1");
+
+        m.Model.Tensors.Should().Contain(t => t.Kind == TensorKind.Image);
+        m.ActivationBits.Should().Be(1);
+    }
+
+    [Fact]
     public void A_random_int8_spec_builds_the_int8_network_the_report_labels_int8()
     {
         var m = ReportModel.Load("random:int8,seed=3");
