@@ -25,6 +25,19 @@
 
 #include "gn_config.h"
 
+/** Largest window (kernel * kernel * channels values) of gn_int8_conv_small_pixel: a 3x3 or 5x5 first layer
+ *  on a grey or RGB image. */
+#define GN_INT8_SMALL_WINDOW_MAX 76
+
+/** Element type of gn_int8_conv_small_pixel's filters: int16 pairs for SMLAD on DSP cores; whole words elsewhere,
+ *  where Thumb-1 loads a word with an immediate offset in one instruction but a signed halfword or byte only
+ *  with a register offset (two). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+typedef int16_t gn_int8_small_weight_t;
+#else
+typedef int32_t gn_int8_small_weight_t;
+#endif
+
 /** uint32 words of scratch gn_int8_conv_pixel needs for a window of @p words words (the widened
  *  16-bit pairs on DSP cores; one unused word elsewhere). */
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -226,6 +239,118 @@ GN_INLINE void gn_int8_conv_pixel(const uint32_t *win, int32_t words, const int8
 }
 
 #endif
+
+/** Window value @p j of gn_int8_conv_small_pixel: with DSP, half (j & 1) of pair j / 2; elsewhere one value
+ *  per word. */
+GN_INLINE void gn_int8_small_put(uint32_t *a, int32_t j, uint32_t value)
+{
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    a[j >> 1] |= value << (16 * (j & 1));
+#else
+    a[j] = value;
+#endif
+}
+
+/**
+ * @brief z[o] (=|+=) mult[o] * sum_i win[i] * weights[o][i] for every output channel, where win is the
+ *        kernel x kernel window of a uint8 tensor whose top-left tap is (iy0, ix0), 0 outside the tensor, and
+ *        n = kernel * kernel * channels <= GN_INT8_SMALL_WINDOW_MAX (a first layer on a grey or RGB image).
+ *
+ * The window is gathered once per pixel, without per-tap bounds tests when it lies wholly inside the tensor,
+ * and the filters are stored widened (gn_int8_small_weight_t) in flash, rows of n rounded up to even, zero padded. With
+ * __ARM_FEATURE_DSP the window is held as 16-bit pairs in registers and each SMLAD takes a pair of window
+ * values and a pair of weights as they lie in memory, no widening instruction per weight; elsewhere one
+ * multiply per value. Both exact.
+ * Every loop has a compile-time trip count after inlining and is unrolled (GN_UNROLL).
+ * @param in      uint8_t [in_h][in_w][channels]
+ * @param in_h    height
+ * @param in_w    width
+ * @param channels channels per pixel
+ * @param kernel  square kernel size
+ * @param iy0     row of the top-left tap, may be negative (zero padding)
+ * @param ix0     column of the top-left tap, may be negative
+ * @param weights gn_int8_small_weight_t [cout][n rounded up to even]
+ * @param cout    output channels
+ * @param mult    int32_t [cout] term multipliers
+ * @param z       int32_t [cout] layer sum
+ * @param add     0: the first term of the layer (store), 1: add
+ */
+GN_INLINE void gn_int8_conv_small_pixel(const uint8_t *in, int32_t in_h, int32_t in_w, int32_t channels,
+                                        int32_t kernel, int32_t iy0, int32_t ix0, const gn_int8_small_weight_t *weights,
+                                        int32_t cout, const int32_t *mult, int32_t *z, int32_t add)
+{
+    uint32_t a[GN_INT8_SMALL_WINDOW_MAX];
+    int32_t ky, kx, c, i, o, n = kernel * kernel * channels, row = (n + 1) & ~1;
+    GN_UNROLL
+    for (i = 0; i < row; i++)
+    {
+        a[i] = 0u;
+    }
+    if (iy0 >= 0 && ix0 >= 0 && iy0 + kernel <= in_h && ix0 + kernel <= in_w)
+    {
+        GN_UNROLL
+        for (ky = 0; ky < kernel; ky++)
+        {
+            const uint8_t *src = in + ((iy0 + ky) * in_w + ix0) * channels;
+            GN_UNROLL
+            for (i = 0; i < kernel * channels; i++)
+            {
+                gn_int8_small_put(a, ky * kernel * channels + i, src[i]);
+            }
+        }
+    }
+    else
+    {
+        GN_UNROLL
+        for (ky = 0; ky < kernel; ky++)
+        {
+            GN_UNROLL
+            for (kx = 0; kx < kernel; kx++)
+            {
+                int32_t iy = iy0 + ky, ix = ix0 + kx;
+                if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w)
+                {
+                    const uint8_t *src = in + (iy * in_w + ix) * channels;
+                    GN_UNROLL
+                    for (c = 0; c < channels; c++)
+                    {
+                        gn_int8_small_put(a, (ky * kernel + kx) * channels + c, src[c]);
+                    }
+                }
+            }
+        }
+    }
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    GN_UNROLL
+    for (o = 0; o < cout; o++)
+    {
+        const gn_int8_small_weight_t *w = weights + o * row;
+        int32_t acc = 0;
+        GN_UNROLL
+        for (i = 0; i < row / 2; i++)
+        {
+            uint32_t pair;
+            memcpy(&pair, w + 2 * i, sizeof pair);
+            acc = gn_smlad(a[i], pair, acc);
+        }
+        gn_int8_store(z, o, mult[o], acc, add);
+    }
+#else
+    /* The output loop stays a loop here: unrolled, GCC folds the constant weights into shift-and-add
+       sequences, longer than MULS on these cores. */
+    for (o = 0; o < cout; o++)
+    {
+        const gn_int8_small_weight_t *w = weights + o * row;
+        int32_t acc = 0;
+        GN_UNROLL
+        for (i = 0; i < n; i++)
+        {
+            acc += (int32_t)a[i] * w[i];
+        }
+        gn_int8_store(z, o, mult[o], acc, add);
+    }
+#endif
+}
 
 /**
  * @brief The requantize epilogue of one pixel: out[o] = clamp(round_shift((int64)z[o] * m[o] + off[o], shift), lo[o], hi[o]).

@@ -95,48 +95,6 @@ GN_INLINE void gn_window_gather_rows_u32(const uint32_t *in, int32_t in_h, int32
 }
 
 /**
- * @brief Copies the kernel x kernel window of a uint8 image whose top-left tap is (iy0, ix0)
- *        into @p win, writing 0 for taps outside the image (zero padding contributes 0).
- * @param in       image uint8_t [in_h][in_w][channels]
- * @param in_h     image height
- * @param in_w     image width
- * @param channels channels per pixel
- * @param kernel   square kernel size
- * @param iy0      row of the top-left tap, may be negative
- * @param ix0      column of the top-left tap, may be negative
- * @param win      output uint8_t [kernel*kernel][channels]
- */
-GN_INLINE void gn_window_gather_u8(const uint8_t *in, int32_t in_h, int32_t in_w, int32_t channels,
-                                   int32_t kernel, int32_t iy0, int32_t ix0, uint8_t *win)
-{
-    int32_t ky, kx, i;
-    for (ky = 0; ky < kernel; ky++)
-    {
-        int32_t iy = iy0 + ky;
-        for (kx = 0; kx < kernel; kx++)
-        {
-            int32_t ix = ix0 + kx;
-            uint8_t *dst = win + (ky * kernel + kx) * channels;
-            if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w)
-            {
-                const uint8_t *src = in + (iy * in_w + ix) * channels;
-                for (i = 0; i < channels; i++)
-                {
-                    dst[i] = src[i];
-                }
-            }
-            else
-            {
-                for (i = 0; i < channels; i++)
-                {
-                    dst[i] = 0u;
-                }
-            }
-        }
-    }
-}
-
-/**
  * @brief sum_b 2^b * sum popcount(A_b) over a gathered window: the part of a binary conv's
  *        accumulator that does not depend on the output channel.
  * @param win   uint32_t [taps][bits][words]
@@ -323,22 +281,6 @@ GN_INLINE void gn_sign_identity_u32(const uint32_t *pixel, const int32_t *mult, 
 }
 
 /**
- * @brief Dot product of uint8 pixels with int8 weights.
- * @param a pixels, 0..255
- * @param w weights, -127..127
- * @param n length
- */
-GN_INLINE int32_t gn_dot_u8_s8(const uint8_t *a, const int8_t *w, int32_t n)
-{
-    int32_t sum = 0, i;
-    for (i = 0; i < n; i++)
-    {
-        sum += (int32_t)a[i] * (int32_t)w[i];
-    }
-    return sum;
-}
-
-/**
  * @brief Level of channel @p c in one pixel of a levels tensor.
  * @param pixel uint32_t [bits][words]
  * @param bits  planes
@@ -390,7 +332,9 @@ GN_INLINE void gn_level_set_u32(uint32_t *pixel, int32_t bits, int32_t words, in
 }
 
 /**
- * @brief 32 channels' signs: bit c of the result = (z[c] >= thresholds[c]), c = 0 .. 31.
+ * @brief 16 channels' signs: bit c of the result = (z[c] >= thresholds[c]), c = 0 .. 15 (bits 16 .. 31
+ *        are 0). The unit of the sign epilogue: a 16-channel tensor (the first group of the tiny
+ *        network) packs one of these, a 32-channel word two (gn_sign_pack32_u32()).
  *
  * On Thumb-2 written out (two channels per LDRD pair, then CMP, IT GE, ORRGE with the channel's
  * bit as an immediate: 4 instructions per channel instead of about 10 for the C loop, whose
@@ -398,11 +342,13 @@ GN_INLINE void gn_level_set_u32(uint32_t *pixel, int32_t bits, int32_t words, in
  * gn_threshold_pack_u32().
  */
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__thumb2__) && defined(__OPTIMIZE__)
-GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+GN_INLINE uint32_t gn_sign_pack16_u32(const int32_t *z, const int32_t *thresholds)
 {
     uint32_t p = 0u, z0, z1, t0, t1;
-    __asm__(".set gn_bit, 0\n"
-            ".rept 16\n"
+    /* volatile: the block reads z[] through memory, which GCC 12 does not count as a loop dependence of a
+       non-volatile asm (it hoisted one out of the stem's pixel loop) */
+    __asm__ volatile(".set gn_bit, 0\n"
+            ".rept 8\n"
             "ldrd %[z0], %[z1], [%[z]], #8\n"
             "ldrd %[t0], %[t1], [%[t]], #8\n"
             "cmp %[z0], %[t0]\n"
@@ -430,15 +376,11 @@ GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *threshold
     "eors %[b], %[k]\n"                           \
     "cmp %[a], %[b]\n"                            \
     "adcs %[p], %[p]\n"
-GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+GN_INLINE uint32_t gn_sign_pack16_u32(const int32_t *z, const int32_t *thresholds)
 {
     uint32_t p, a, b;
-    __asm__(".syntax unified\n"
+    __asm__ volatile(".syntax unified\n"
             "movs %[p], #0\n"
-            GN_SIGN_PACK_STEP(31) GN_SIGN_PACK_STEP(30) GN_SIGN_PACK_STEP(29) GN_SIGN_PACK_STEP(28)
-            GN_SIGN_PACK_STEP(27) GN_SIGN_PACK_STEP(26) GN_SIGN_PACK_STEP(25) GN_SIGN_PACK_STEP(24)
-            GN_SIGN_PACK_STEP(23) GN_SIGN_PACK_STEP(22) GN_SIGN_PACK_STEP(21) GN_SIGN_PACK_STEP(20)
-            GN_SIGN_PACK_STEP(19) GN_SIGN_PACK_STEP(18) GN_SIGN_PACK_STEP(17) GN_SIGN_PACK_STEP(16)
             GN_SIGN_PACK_STEP(15) GN_SIGN_PACK_STEP(14) GN_SIGN_PACK_STEP(13) GN_SIGN_PACK_STEP(12)
             GN_SIGN_PACK_STEP(11) GN_SIGN_PACK_STEP(10) GN_SIGN_PACK_STEP(9) GN_SIGN_PACK_STEP(8)
             GN_SIGN_PACK_STEP(7) GN_SIGN_PACK_STEP(6) GN_SIGN_PACK_STEP(5) GN_SIGN_PACK_STEP(4)
@@ -450,11 +392,11 @@ GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *threshold
 }
 #undef GN_SIGN_PACK_STEP
 #else
-GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+GN_INLINE uint32_t gn_sign_pack16_u32(const int32_t *z, const int32_t *thresholds)
 {
     uint32_t p = 0u;
     int32_t c;
-    for (c = 31; c >= 0; c--)
+    for (c = 15; c >= 0; c--)
     {
         p = (p << 1) + (uint32_t)(z[c] >= thresholds[c]);
     }
@@ -462,11 +404,17 @@ GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *threshold
 }
 #endif
 
+/** 32 channels' signs: bit c = (z[c] >= thresholds[c]), c = 0 .. 31; two gn_sign_pack16_u32(). */
+GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *thresholds)
+{
+    return gn_sign_pack16_u32(z, thresholds) | (gn_sign_pack16_u32(z + 16, thresholds + 16) << 16);
+}
+
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__thumb2__) && defined(__OPTIMIZE__)
 /**
- * @brief 32 channels' 2-bit levels (3 non-decreasing thresholds per channel): bit c of @p *p1 =
- *        (z[c] >= T2), bit c of @p *p0 = the parity of the three comparisons, c = 0 .. 31
- *        (gn_threshold_pack_u32() with count = 3). Thumb-2 only: CMP, IT GE and ORRGE/EORGE with
+ * @brief 16 channels' 2-bit levels (3 non-decreasing thresholds per channel): bit c of @p *p1 =
+ *        (z[c] >= T2), bit c of @p *p0 = the parity of the three comparisons, c = 0 .. 15, bits 16 .. 31
+ *        0 (gn_threshold_pack_u32() with count = 3; two of them make a 32-channel word). Thumb-2 only: CMP, IT GE and ORRGE/EORGE with
  *        the channel's bit as an immediate, 13 instructions per channel instead of about 19. The
  *        steps are written out, not .rept, so that GCC sizes the block right (literal pools).
  */
@@ -484,17 +432,13 @@ GN_INLINE uint32_t gn_sign_pack32_u32(const int32_t *z, const int32_t *threshold
     "cmp %[a], %[b]\n"                                        \
     "it ge\n"                                                 \
     "eorge %[p0], %[p0], #(1 << " #c ")\n"
-GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds, uint32_t *p0, uint32_t *p1)
+GN_INLINE void gn_level2_pack16_u32(const int32_t *z, const int32_t *thresholds, uint32_t *p0, uint32_t *p1)
 {
     uint32_t q0 = 0u, q1 = 0u, a, b, d;
-    __asm__(GN_LEVEL2_PACK_STEP(0) GN_LEVEL2_PACK_STEP(1) GN_LEVEL2_PACK_STEP(2) GN_LEVEL2_PACK_STEP(3)
+    __asm__ volatile(GN_LEVEL2_PACK_STEP(0) GN_LEVEL2_PACK_STEP(1) GN_LEVEL2_PACK_STEP(2) GN_LEVEL2_PACK_STEP(3)
             GN_LEVEL2_PACK_STEP(4) GN_LEVEL2_PACK_STEP(5) GN_LEVEL2_PACK_STEP(6) GN_LEVEL2_PACK_STEP(7)
             GN_LEVEL2_PACK_STEP(8) GN_LEVEL2_PACK_STEP(9) GN_LEVEL2_PACK_STEP(10) GN_LEVEL2_PACK_STEP(11)
             GN_LEVEL2_PACK_STEP(12) GN_LEVEL2_PACK_STEP(13) GN_LEVEL2_PACK_STEP(14) GN_LEVEL2_PACK_STEP(15)
-            GN_LEVEL2_PACK_STEP(16) GN_LEVEL2_PACK_STEP(17) GN_LEVEL2_PACK_STEP(18) GN_LEVEL2_PACK_STEP(19)
-            GN_LEVEL2_PACK_STEP(20) GN_LEVEL2_PACK_STEP(21) GN_LEVEL2_PACK_STEP(22) GN_LEVEL2_PACK_STEP(23)
-            GN_LEVEL2_PACK_STEP(24) GN_LEVEL2_PACK_STEP(25) GN_LEVEL2_PACK_STEP(26) GN_LEVEL2_PACK_STEP(27)
-            GN_LEVEL2_PACK_STEP(28) GN_LEVEL2_PACK_STEP(29) GN_LEVEL2_PACK_STEP(30) GN_LEVEL2_PACK_STEP(31)
             : [p0] "+r"(q0), [p1] "+r"(q1), [a] "=&r"(a), [b] "=&r"(b), [d] "=&r"(d)
             : [z] "r"(z), [t] "r"(thresholds)
             : "cc", "memory");
@@ -502,12 +446,12 @@ GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds,
     *p1 = q1;
 }
 #undef GN_LEVEL2_PACK_STEP
-#define GN_HAVE_LEVEL2_PACK32 1
+#define GN_HAVE_LEVEL2_PACK16 1
 #elif (defined(__GNUC__) || defined(__clang__)) && defined(__thumb__) && defined(__OPTIMIZE__)
-/* Thumb-1 (Cortex-M0): the same 32 channels with the sign-flip trick of gn_sign_pack32_u32(): each
+/* Thumb-1 (Cortex-M0): the same 16 channels with the sign-flip trick of gn_sign_pack16_u32(): each
    signed comparison becomes an unsigned one whose carry ADCS shifts into one word per threshold
    (14 instructions per channel); the level's bits follow from the three words at the end. Loads reach
-   124 bytes, so the threshold pointer steps back every 10 channels. */
+   124 bytes, so the threshold pointer steps back after channel 10. */
 #define GN_LEVEL2_T1_STEP(c, base)                                       \
     "ldr %[a], [%[z], #" #c "*4]\n"                                      \
     "eors %[a], %[k]\n"                                                  \
@@ -523,20 +467,16 @@ GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds,
     "eors %[b], %[k]\n"                                                  \
     "cmp %[a], %[b]\n"                                                   \
     "adcs %[g3], %[g3]\n"
-GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds, uint32_t *p0, uint32_t *p1)
+GN_INLINE void gn_level2_pack16_u32(const int32_t *z, const int32_t *thresholds, uint32_t *p0, uint32_t *p1)
 {
     uint32_t g1, g2, g3, a, b;
-    const int32_t *t = thresholds + 30 * 3;
-    __asm__(".syntax unified\n"
+    const int32_t *t = thresholds + 10 * 3;
+    __asm__ volatile(".syntax unified\n"
             "movs %[g1], #0\n"
             "movs %[g2], #0\n"
             "movs %[g3], #0\n"
-            GN_LEVEL2_T1_STEP(31, 30) GN_LEVEL2_T1_STEP(30, 30) "subs %[t], #120\n" GN_LEVEL2_T1_STEP(29, 20)
-            GN_LEVEL2_T1_STEP(28, 20) GN_LEVEL2_T1_STEP(27, 20) GN_LEVEL2_T1_STEP(26, 20) GN_LEVEL2_T1_STEP(25, 20)
-            GN_LEVEL2_T1_STEP(24, 20) GN_LEVEL2_T1_STEP(23, 20) GN_LEVEL2_T1_STEP(22, 20) GN_LEVEL2_T1_STEP(21, 20)
-            GN_LEVEL2_T1_STEP(20, 20) "subs %[t], #120\n" GN_LEVEL2_T1_STEP(19, 10) GN_LEVEL2_T1_STEP(18, 10)
-            GN_LEVEL2_T1_STEP(17, 10) GN_LEVEL2_T1_STEP(16, 10) GN_LEVEL2_T1_STEP(15, 10) GN_LEVEL2_T1_STEP(14, 10)
-            GN_LEVEL2_T1_STEP(13, 10) GN_LEVEL2_T1_STEP(12, 10) GN_LEVEL2_T1_STEP(11, 10) GN_LEVEL2_T1_STEP(10, 10)
+            GN_LEVEL2_T1_STEP(15, 10) GN_LEVEL2_T1_STEP(14, 10) GN_LEVEL2_T1_STEP(13, 10) GN_LEVEL2_T1_STEP(12, 10)
+            GN_LEVEL2_T1_STEP(11, 10) GN_LEVEL2_T1_STEP(10, 10)
             "subs %[t], #120\n" GN_LEVEL2_T1_STEP(9, 0) GN_LEVEL2_T1_STEP(8, 0) GN_LEVEL2_T1_STEP(7, 0)
             GN_LEVEL2_T1_STEP(6, 0) GN_LEVEL2_T1_STEP(5, 0) GN_LEVEL2_T1_STEP(4, 0) GN_LEVEL2_T1_STEP(3, 0)
             GN_LEVEL2_T1_STEP(2, 0) GN_LEVEL2_T1_STEP(1, 0) GN_LEVEL2_T1_STEP(0, 0)
@@ -547,9 +487,9 @@ GN_INLINE void gn_level2_pack32_u32(const int32_t *z, const int32_t *thresholds,
     *p1 = g2;
 }
 #undef GN_LEVEL2_T1_STEP
-#define GN_HAVE_LEVEL2_PACK32 1
+#define GN_HAVE_LEVEL2_PACK16 1
 #else
-#define GN_HAVE_LEVEL2_PACK32 0
+#define GN_HAVE_LEVEL2_PACK16 0
 #endif
 
 /**
@@ -580,6 +520,11 @@ GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds
                 pixel[w] = gn_sign_pack32_u32(z + w * 32, thresholds + w * 32);
                 continue;
             }
+            if (cout == w * 32 + 16)
+            {
+                pixel[w] = gn_sign_pack16_u32(z + w * 32, thresholds + w * 32);
+                continue;
+            }
             for (c = cout - 1; c >= w * 32; c--) /* the partial last word */
             {
                 p0 = (p0 << 1) + (uint32_t)(z[c] >= thresholds[c]);
@@ -591,10 +536,18 @@ GN_INLINE void gn_threshold_pack_u32(const int32_t *z, const int32_t *thresholds
     for (w = 0; w < words; w++)
     {
         uint32_t p0 = 0u, p1 = 0u, p2 = 0u, p3 = 0u;
-#if GN_HAVE_LEVEL2_PACK32
-        if (count == 3 && cout >= (w + 1) * 32)
+#if GN_HAVE_LEVEL2_PACK16
+        if (count == 3 && (cout >= (w + 1) * 32 || cout == w * 32 + 16))
         {
-            gn_level2_pack32_u32(z + w * 32, thresholds + w * 32 * 3, &p0, &p1);
+            /* 16 channels at a time; a whole word is two halves */
+            gn_level2_pack16_u32(z + w * 32, thresholds + w * 32 * 3, &p0, &p1);
+            if (cout >= (w + 1) * 32)
+            {
+                uint32_t h0, h1;
+                gn_level2_pack16_u32(z + w * 32 + 16, thresholds + (w * 32 + 16) * 3, &h0, &h1);
+                p0 |= h0 << 16;
+                p1 |= h1 << 16;
+            }
             pixel[w] = p0;
             pixel[words + w] = p1;
             continue;

@@ -12,14 +12,10 @@ public abstract class TermEmitter
 
     public abstract string Code(TermContext context, TemplateSet templates);
 
-    /// <summary>The emitter for the term at <paramref name="context"/>: the int8-network kernels for
-    /// int8 convs and identities on uint8 activations, otherwise by term kind.</summary>
+    /// <summary>The emitter for the term at <paramref name="context"/>: the int8-network kernel for identities on
+    /// uint8 activations, otherwise by term kind.</summary>
     public static TermEmitter For(TermContext context)
     {
-        if (Int8ActivationConvTermEmitter.Handles(context))
-        {
-            return new Int8ActivationConvTermEmitter();
-        }
         if (context.Layer.Terms[context.TermIndex] is IdentityTerm && context.Input.Kind == TensorKind.Uint8)
         {
             return new Uint8IdentityTermEmitter();

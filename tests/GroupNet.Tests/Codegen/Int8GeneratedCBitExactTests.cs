@@ -47,7 +47,17 @@ public sealed class Int8GeneratedCBitExactTests
         var images = GeneratedCBitExactTests.Images(seed * 7919, model.InputBytes);
         string dir = CCompiler.TempDir(name);
         var files = new ModelEmitter().Emit(model, dir, new EmitOptions(images));
-        files.Single(f => f.FileName == $"gn_{name}.c").Content.Should().Contain("gn_int8_conv_pixel").And.Contain("gn_int8_requantize");
+        string source = files.Single(f => f.FileName == $"gn_{name}.c").Content;
+        // the stem (one channel) on the small-window kernel; a conv reading >= 9 channels (a window of > 76 values) on the word-row kernel
+        source.Should().Contain("gn_int8_conv_small_pixel(image").And.Contain("gn_int8_requantize");
+        if (channels.Any(c => 9 * c > GroupNet.Codegen.Emitters.Int8ConvTermEmitter.SmallWindowMax))
+        {
+            source.Should().Contain("gn_int8_conv_pixel(");
+        }
+        else
+        {
+            source.Should().NotContain("gn_int8_conv_pixel(");
+        }
         File.WriteAllText(Path.Combine(dir, "harness.c"), Harness);
 
         string exe = Path.Combine(dir, "harness");

@@ -13,19 +13,20 @@
 #include <stdint.h>
 
 #include "gn_config.h"
+#include "gn_int8_conv.h"
 #include "gn_types.h"
 #include "gn_vcount.h"
 
-/* layer 0 "stem" term 0: int8 conv 3x3, 8 filters x [9 taps][1 channels] */
-static const int8_t gn_l0_t0_weights[8][9] GN_ALIGN(4) = {
-    { 43, -92, -95, 6, -85, -61, 57, 3, -83 }, /* out channel 0 */
-    { 67, -68, -62, 1, -46, -30, -61, 4, -118 }, /* out channel 1 */
-    { 80, 20, -26, -89, -105, 52, 81, 10, -116 }, /* out channel 2 */
-    { 54, -90, 104, 49, 4, -80, -117, -49, 21 }, /* out channel 3 */
-    { 82, -126, 9, 78, 63, -29, -89, -121, -114 }, /* out channel 4 */
-    { 72, 32, -98, -64, 69, -54, 38, -91, -116 }, /* out channel 5 */
-    { 27, 4, -115, -20, 53, 33, -72, -124, -34 }, /* out channel 6 */
-    { -59, -110, 56, -109, -9, -124, 76, -16, 3 }, /* out channel 7 */
+/* layer 0 "stem" term 0: int8 conv 3x3, 8 filters x [9 taps][1 channels] widened (int16 pairs for SMLAD, words elsewhere) + 1 zero (whole pairs) */
+static const gn_int8_small_weight_t gn_l0_t0_weights[8][10] GN_ALIGN(4) = {
+    { 43, -92, -95, 6, -85, -61, 57, 3, -83, 0 }, /* out channel 0 */
+    { 67, -68, -62, 1, -46, -30, -61, 4, -118, 0 }, /* out channel 1 */
+    { 80, 20, -26, -89, -105, 52, 81, 10, -116, 0 }, /* out channel 2 */
+    { 54, -90, 104, 49, 4, -80, -117, -49, 21, 0 }, /* out channel 3 */
+    { 82, -126, 9, 78, 63, -29, -89, -121, -114, 0 }, /* out channel 4 */
+    { 72, 32, -98, -64, 69, -54, 38, -91, -116, 0 }, /* out channel 5 */
+    { 27, 4, -115, -20, 53, 33, -72, -124, -34, 0 }, /* out channel 6 */
+    { -59, -110, 56, -109, -9, -124, 76, -16, 3, 0 }, /* out channel 7 */
 };
 
 /* layer 0 "stem" term 0: multipliers M[8] */
