@@ -139,7 +139,11 @@ public static class TrainCommand
         }
         var log = new StringWriter(CultureInfo.InvariantCulture);
         RunResult? result = null;
+        // Refreshed from the training thread, not by Spectre's own timer thread: a thread that allocates while the
+        // trainer is inside LibTorch can start a collection that frees TorchSharp's temporary scalars mid-call
+        // (trainer/GroupNet.Trainer/Quantization/Scalars.cs).
         AnsiConsole.Progress()
+            .AutoRefresh(false)
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -154,6 +158,7 @@ public static class TrainCommand
                     task.Value = p.Batch;
                     task.Description = string.Create(CultureInfo.InvariantCulture,
                         $"epoch {p.Epoch + 1}/{p.Epochs} loss {p.Loss:F3} acc {100 * p.Accuracy:F2}% {p.ImagesPerSecond:F0} img/s");
+                    ctx.Refresh();
                 });
                 result = new ExperimentRunner(threads, log, device) { Progress = progress, CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
             });

@@ -87,7 +87,7 @@ public sealed class DataLoader
         var staging = new float[Math.Max(1, Rows(0)) * Dataset.ImageSize];
         for (int b = 0; b < BatchCount; b++)
         {
-            var labels = Fill(order, epoch, b, staging);
+            var labels = Fill(order, b, staging, BatchRandom(epoch, b), new long[Rows(b)]);
             yield return ToBatch(staging, labels, device);
         }
     }
@@ -108,7 +108,7 @@ public sealed class DataLoader
             yield break;
         }
         var staging = new float[Rows(0) * Dataset.ImageSize];
-        Task<long[]>? pending = Task.Run(() => Fill(order, epoch, 0, staging));
+        Task<long[]>? pending = StartFill(order, epoch, 0, staging);
         try
         {
             for (int b = 0; b < batches; b++)
@@ -117,7 +117,7 @@ public sealed class DataLoader
                 var batch = ToBatch(staging, labels, device);
                 int next = b + 1;
                 // The staging buffer is free again: the copy above is done before the next fill starts.
-                pending = next < batches ? Task.Run(() => Fill(order, epoch, next, staging)) : null;
+                pending = next < batches ? StartFill(order, epoch, next, staging) : null;
                 yield return batch;
             }
         }
@@ -139,19 +139,32 @@ public sealed class DataLoader
 
     private int Rows(int batch) => Math.Min(BatchSize, Dataset.Count - batch * BatchSize);
 
-    /// <summary>Writes batch <paramref name="batch"/> of the epoch into <paramref name="destination"/>
-    /// ([n, C, H, W]) and returns its labels. Depends on nothing but its arguments and the options.</summary>
-    private long[] Fill(int[] order, int epoch, int batch, float[] destination)
+    /// <summary>Fills batch <paramref name="batch"/> on a pool thread. Its generator and label array are made here, on
+    /// the caller's thread, so that the pool thread allocates nothing: a collection it started could run while the
+    /// caller is inside LibTorch, and TorchSharp does not keep the temporary scalars of a call alive (their finalizers
+    /// would free them mid-call; see Quantization/Scalars.cs).</summary>
+    private Task<long[]> StartFill(int[] order, int epoch, int batch, float[] staging)
+    {
+        var random = BatchRandom(epoch, batch);
+        var labels = new long[Rows(batch)];
+        return Task.Run(() => Fill(order, batch, staging, random, labels));
+    }
+
+    private Random BatchRandom(int epoch, int batch) => new(BatchSeed(Seed, epoch, batch));
+
+    /// <summary>Writes batch <paramref name="batch"/> of an epoch (<paramref name="order"/>) into <paramref name="destination"/>
+    /// ([n, C, H, W]) and its labels into <paramref name="labels"/>, which it returns; the augmentation draws come from
+    /// <paramref name="random"/> (<see cref="BatchRandom"/>). Depends on nothing but its arguments and the options,
+    /// and allocates nothing.</summary>
+    private long[] Fill(int[] order, int batch, float[] destination, Random random, long[] labels)
     {
         int c = Dataset.Channels, h = Dataset.Height, w = Dataset.Width, size = Dataset.ImageSize;
         int start = batch * BatchSize, n = Rows(batch);
-        var random = new Random(BatchSeed(Seed, epoch, batch));
         var norm = Options.Normalization;
         float scale = norm is null ? 1f / 255f : 1f / (255f * norm.Std);
         float offset = norm is null ? 0f : -norm.Mean / norm.Std;
         int maxShift = Options.MaxShift;
         var pixels = Dataset.Pixels;
-        var labels = new long[n];
         for (int i = 0; i < n; i++)
         {
             int index = order[start + i];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using GroupNet.Trainer.Quantization;
 using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Models;
@@ -95,7 +96,7 @@ public static class ParentInitializer
             {
                 // N(0, (noise * std W)^2), std the population deviation of the copied tensor.
                 double std = target.std(unbiased: false).item<float>();
-                target.add_(normal(0, noise * std, target.shape, generator: generator).to(target.device));
+                target.add_(normal(0, noise * std, target.shape, generator: generator).to(target.device), Scalars.One);
                 perturbed++;
             }
         }

@@ -71,6 +71,6 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         var h = quant1.forward(bn1.forward(conv1.forward(input)));
         var f = bn2.forward(conv2.forward(h));
         var shortcut = shortcut_conv is null ? input : shortcut_bn!.forward(shortcut_conv.forward(input));
-        return f.add_(shortcut).MoveToOuterDisposeScope();
+        return f.add_(shortcut, Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using GroupNet.Trainer.Quantization;
 using static TorchSharp.torch;
 
 namespace GroupNet.Trainer.Modules;
@@ -13,7 +14,7 @@ public static class WeightedSum
         foreach (var t in terms)
         {
             var term = t * scales[k++];
-            sum = sum is null ? term : sum.add_(term);
+            sum = sum is null ? term : sum.add_(term, Scalars.One);
         }
         return sum ?? throw new ArgumentException("a weighted sum needs at least one term", nameof(terms));
     }

@@ -66,6 +66,6 @@ public sealed class ActivationQuantizer : nn.Module<Tensor, Tensor>
             return q;
         }
         using var levels = ((float)Levels).ToScalar();
-        return q.mul_(levels).add_(Scalars.Half).floor_().div_(levels);
+        return q.mul_(levels).add_(Scalars.Half, Scalars.One).floor_().div_(levels);
     }
 }

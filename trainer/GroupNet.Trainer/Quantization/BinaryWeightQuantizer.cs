@@ -22,7 +22,7 @@ public sealed class BinaryWeightQuantizer(bool clipGradient = true)
 
     /// <summary>sign of every element with sign(0) = +1 (and -0 = +1), as a tensor of +/-1 of the input's type (the one
     /// definition of the convention for tensors: weights here, activations in <see cref="SignQuantizerFunction"/>).</summary>
-    public static Tensor Sign(Tensor x) => x.ge(Scalars.Zero).to(x.dtype).mul_(Scalars.Two).sub_(Scalars.One);
+    public static Tensor Sign(Tensor x) => x.ge(Scalars.Zero).to(x.dtype).mul_(Scalars.Two).add_(Scalars.MinusOne, Scalars.One);
 
     /// <summary>alpha of every output filter of <paramref name="weight"/> (mean absolute value), shape [Cout, 1, ..., 1].</summary>
     public static Tensor Alphas(Tensor weight)

@@ -30,7 +30,7 @@ internal sealed class LevelQuantizerFunction : autograd.SingleTensorFunction<Lev
             return q.MoveToOuterDisposeScope();
         }
         using var l = levels.ToScalar();
-        return q.mul_(l).add_(Scalars.Half).floor_().div_(l).MoveToOuterDisposeScope();
+        return q.mul_(l).add_(Scalars.Half, Scalars.One).floor_().div_(l).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -47,5 +47,5 @@ internal sealed class LevelQuantizerFunction : autograd.SingleTensorFunction<Lev
     /// <summary>1 where lower &lt;= x &lt;= upper, else 0, as floats: 1 - |sign(clamp(x) - x)| (float passes only; the
     /// comparison-and-select path measured slower on LibTorch's CPU kernels).</summary>
     public static Tensor InsideMask(Tensor x, Scalar lower, Scalar upper) =>
-        x.clamp(lower, upper).sub_(x).sign_().abs_().neg_().add_(Scalars.One);
+        x.clamp(lower, upper).sub_(x).sign_().abs_().neg_().add_(Scalars.One, Scalars.One);
 }

@@ -9,6 +9,10 @@ namespace GroupNet.Trainer.Quantization;
 /// were left between the activation buffers and fragmented the native heap, and a finalizer can free such a scalar
 /// while another thread's call still reads it. Constants here are never finalized; per-call values (the number of
 /// levels) are made with <c>using var s = value.ToScalar()</c>, so they outlive their call and are freed right after.
+/// <para>The same holds for the scalars TorchSharp makes on its own: <c>add_(other)</c> passes a fresh <c>alpha = 1</c>
+/// that nothing keeps alive during the native call, and a collection on another thread let its finalizer free it
+/// mid-call (LibTorch then failed in <c>Scalar::toFloat</c>, seen once in the parallel test host). Every
+/// <c>add_</c> here names its alpha (<see cref="One"/>), and a scalar subtraction is an addition of its negation.</para>
 /// </summary>
 internal static class Scalars
 {

@@ -43,7 +43,7 @@ internal sealed class SignQuantizerFunction : autograd.SingleTensorFunction<Sign
             var dims = Enumerable.Range(1, (int)x.dim() - 1).Select(d => (long)d).ToArray();
             long m = x.numel() / x.shape[0];
             var c = (grad_output * s).sum(dims, keepdim: true).div_(m);
-            dx.add_(s.mul_(c));
+            dx.add_(s.mul_(c), Scalars.One);
         }
         return [dx.MoveToOuterDisposeScope(), null!, null!];
     }
