@@ -66,21 +66,6 @@ GN_INLINE void gn_csa_u32(uint32_t a, uint32_t b, uint32_t c, uint32_t *sum, uin
 }
 
 /**
- * @brief Hides the value of @p v from the optimiser (no instruction is emitted): a constant stays
- *        in a register, so it can be used with a shifted second operand ("and r, m, v, lsr #1"),
- *        and a pointer is not assumed invariant, so loads through it are not hoisted out of a
- *        loop (and spilled) but issued where they are used. Expands to nothing where GNU inline
- *        assembly is not available (GCC and clang have it); the result is the same either way.
- */
-#if defined(__GNUC__) || defined(__clang__)
-#define GN_CSA_OPAQUE(v) __asm__("" : "+r"(v))
-#define GN_CSA_AFTER(v, d) __asm__("" : "+r"(v) : "r"(d))
-#else
-#define GN_CSA_OPAQUE(v) ((void)0)
-#define GN_CSA_AFTER(v, d) ((void)(d))
-#endif
-
-/**
  * @brief Per byte, the weighted count o1 + 2*o2 + 4*o4 + 8*o8 + 16*o16 of the 5 bit-sliced words
  *        of a carry-save sum: four byte counts, each at most 8 * 31 = 248.
  *
@@ -91,8 +76,8 @@ GN_INLINE void gn_csa_u32(uint32_t a, uint32_t b, uint32_t c, uint32_t *sum, uin
 GN_INLINE uint32_t gn_csa_weighted_bytes_u32(uint32_t o1, uint32_t o2, uint32_t o4, uint32_t o8, uint32_t o16)
 {
     uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, a, b;
-    GN_CSA_AFTER(m1, o16); /* materialised here, not held in a register across the tree */
-    GN_CSA_AFTER(m2, o16);
+    GN_AFTER(m1, o16); /* materialised here, not held in a register across the tree */
+    GN_AFTER(m2, o16);
 #define GN_CSA_NIBBLES(v)                \
     do                                   \
     {                                    \
@@ -165,22 +150,22 @@ GN_INLINE uint32_t gn_csa_column_3x3_b2_u32(const uint32_t *win, int32_t row_wor
     const uint32_t *a = win + w, *k = weights + w * column_stride;
     uint32_t s1a, c2a, s2a, c4a, s1b, c2b, s2b, c4b, s1c, c2c, s2c, c4c;
     uint32_t t2, c4e, f4, c8a, o1, c2d, u2, c4f, o2, c4g, v4, c8b, o4, c8c, o8, o16;
-    GN_CSA_OPAQUE(a);
-    GN_CSA_OPAQUE(k);
+    GN_OPAQUE(a);
+    GN_OPAQUE(k);
 #define GN_CSA_TAP(t, b) a[((t) / 3) * row_words + (((t) % 3) * 2 + (b)) * words]
 #define GN_CSA_A(t, b) (masked ? GN_CSA_TAP(t, b) & k[(t) * tap_stride] : GN_CSA_TAP(t, b))
     /* taps 0..2: plane 0 at weight 1, plane 1 at weight 2 */
     gn_csa_u32(GN_CSA_A(0, 0), GN_CSA_A(1, 0), GN_CSA_A(2, 0), &s1a, &c2a);
     gn_csa_u32(GN_CSA_A(0, 1), GN_CSA_A(1, 1), GN_CSA_A(2, 1), &s2a, &c4a);
-    GN_CSA_AFTER(a, c4a); /* issue the next loads only now: fewer live words */
-    GN_CSA_AFTER(k, c4a);
+    GN_AFTER(a, c4a); /* issue the next loads only now: fewer live words */
+    GN_AFTER(k, c4a);
     /* taps 3..5, merged at weights 2 and 4 */
     gn_csa_u32(GN_CSA_A(3, 0), GN_CSA_A(4, 0), GN_CSA_A(5, 0), &s1b, &c2b);
     gn_csa_u32(GN_CSA_A(3, 1), GN_CSA_A(4, 1), GN_CSA_A(5, 1), &s2b, &c4b);
     gn_csa_u32(c2a, s2a, c2b, &t2, &c4e);
     gn_csa_u32(c4a, c4e, c4b, &f4, &c8a);
-    GN_CSA_AFTER(a, c8a);
-    GN_CSA_AFTER(k, c8a);
+    GN_AFTER(a, c8a);
+    GN_AFTER(k, c8a);
     /* taps 6..8 */
     gn_csa_u32(GN_CSA_A(6, 0), GN_CSA_A(7, 0), GN_CSA_A(8, 0), &s1c, &c2c);
     gn_csa_u32(s1a, s1b, s1c, &o1, &c2d);
@@ -316,9 +301,9 @@ GN_INLINE void gn_binary_conv_3x3_b2_csa_filters_u32(const uint32_t *win, int32_
 GN_INLINE uint32_t gn_weighted_bytes_b2_u32(uint32_t o1, uint32_t o2)
 {
     uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, a;
-    GN_CSA_OPAQUE(m1); /* masks in registers: one AND with a shifted operand each (Thumb-2) */
-    GN_CSA_OPAQUE(m2);
-    GN_CSA_OPAQUE(m4);
+    GN_OPAQUE(m1); /* masks in registers: one AND with a shifted operand each (Thumb-2) */
+    GN_OPAQUE(m2);
+    GN_OPAQUE(m4);
     o1 -= (o1 >> 1) & m1;
     o1 = (o1 & m2) + ((o1 >> 2) & m2);
     o2 -= (o2 >> 1) & m1;

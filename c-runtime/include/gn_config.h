@@ -55,6 +55,22 @@
 #endif
 
 /**
+ * Hides the value of @p v from the optimiser (no instruction is emitted): a constant stays
+ * in a register, so it can be used with a shifted second operand ("and r, m, v, lsr #1"),
+ * and a pointer is not assumed invariant, so loads through it are not hoisted out of a
+ * loop (and spilled) but issued where they are used. Expands to nothing where GNU inline
+ * assembly is not available (GCC and clang have it); the result is the same either way.
+ * GN_AFTER(v, d) does the same once @p d is computed, which orders the uses of @p v after it.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define GN_OPAQUE(v) __asm__("" : "+r"(v))
+#define GN_AFTER(v, d) __asm__("" : "+r"(v) : "r"(d))
+#else
+#define GN_OPAQUE(v) ((void)0)
+#define GN_AFTER(v, d) ((void)(d))
+#endif
+
+/**
  * Asks for the next loop to be unrolled completely when its trip count is a compile-time constant of at most
  * 80 after inlining (the small-window int8 kernel: -O2 keeps a 5-iteration loop of SMLADs as a loop, which
  * costs more in branches and address updates than in multiplies). Other compilers ignore it.
