@@ -2,7 +2,9 @@
 # Fidelity of the integer program: for every finished run of an ablation folder (RUNS_DIR/NAME/model.ckpt with
 # model.result.json), export the checkpoint, evaluate the managed integer reference on the run's whole test set
 # (the data set recorded in NAME/model.config.yaml), evaluate the trained float model itself on the same images,
-# and compare top-1. Prints a Markdown table and writes bench/fidelity/results/fidelity.md and fidelity.json.
+# and compare top-1. Prints a Markdown table and writes bench/fidelity/results/fidelity.md and fidelity.json for the
+# default folder, NAME.md and NAME.json for any other folder NAME (prefixed fidelity- where NAME lacks it), so one
+# grid's results never replace another's.
 # A run measured before (out/bench-fidelity/NAME.row.json newer than its checkpoint) is not measured again.
 #   bench/fidelity/run.sh [RUNS_DIR]      (default runs/ablation-fashion; nothing is written there)
 set -euo pipefail
@@ -61,9 +63,14 @@ PY
   tail -n 1 "$rows" > "$row"
 done
 
-python3 - "$rows" "$notes" "$runs" "$limit" "$results" <<'PY'
+stem=fidelity
+if [ "${runs%/}" != runs/ablation-fashion ]; then
+  stem="$(basename "$runs")"
+  case "$stem" in fidelity*) ;; *) stem="fidelity-$stem" ;; esac
+fi
+python3 - "$rows" "$notes" "$runs" "$limit" "$results" "$stem" <<'PY'
 import json, sys, datetime
-rows_path, notes_path, runs, limit, results = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
+rows_path, notes_path, runs, limit, results, stem = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5], sys.argv[6]
 rows = [json.loads(l) for l in open(rows_path) if l.strip()]
 notes = [l.rstrip("\n") for l in open(notes_path) if l.strip()]
 lines = ["| run | float top-1 % | integer top-1 % | difference (points) | within 0.2 |", "|---|---:|---:|---:|---|"]
@@ -77,14 +84,14 @@ print(table)
 for n in notes:
     print(n)
 date = datetime.date.today().isoformat()
-with open(f"{results}/fidelity.md", "w") as f:
+with open(f"{results}/{stem}.md", "w") as f:
     f.write(f"# Fidelity: integer reference vs trained float model ({runs}, {date})\n\n"
             f"Each run's whole test set; float = the checkpoint in eval mode, integer = the exported .gndm on the managed reference.\n\n")
     f.write(table + "\n")
     if notes:
         f.write("\n" + "\n".join(f"- {n}" for n in notes) + "\n")
-with open(f"{results}/fidelity.json", "w") as f:
+with open(f"{results}/{stem}.json", "w") as f:
     json.dump({"runs_dir": runs, "date": date, "limit_points": limit, "runs": rows, "skipped": notes}, f, indent=2)
     f.write("\n")
-print(f"results: {results}/fidelity.md, {results}/fidelity.json")
+print(f"results: {results}/{stem}.md, {results}/{stem}.json")
 PY
