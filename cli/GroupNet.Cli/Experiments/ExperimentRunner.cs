@@ -49,10 +49,18 @@ public sealed class ExperimentRunner(int threads, TextWriter log, string device 
             QuantizationLossWeight = recipe.QuantizationLoss,
             Optimizer = recipe.Optimizer,
             MaxGradNorm = recipe.MaxGradNorm > 0f ? recipe.MaxGradNorm : null,
+            DistillationWeight = recipe.Distill,
+            DistillationTemperature = recipe.DistillTemperature,
             CollectWrappersEachStep = CollectWrappersEachStep,
             Seed = config.Seed,
         };
-        var trainer = new ModelTrainer(model, options, train.Count, context.Device);
+        if (recipe.Distill > 0f && parent is null)
+        {
+            throw new ArgumentException($"run '{config.Name}' distils from its parent but has none: set recipe.parent (or --parent / --parent-epochs)");
+        }
+        // The teacher is the parent as trained (its checkpoint, not the copy the student starts from), in eval mode.
+        using var teacher = recipe.Distill > 0f ? ModelCheckpoint.Load(parent!, context) : null;
+        var trainer = new ModelTrainer(model, options, train.Count, context.Device, teacher);
         string metadata = ModelCheckpoint.Metadata(config.Model);
         string title = $"{config.Name}: {config.Model.Describe()}";
         var cost = ModelCost.Measure(model);

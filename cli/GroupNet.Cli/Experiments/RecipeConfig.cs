@@ -9,7 +9,9 @@ namespace GroupNet.Cli.Experiments;
 /// <paramref name="ParentNoise"/> symmetry-breaking noise; <paramref name="QuantizationLoss"/> = lambda of the
 /// quantization-loss regulariser (0 = off); <paramref name="BnBatches"/> training batches per batch-norm layer to
 /// re-estimate statistics after training (0 = off); <paramref name="Optimizer"/> the update rule (Nesterov SGD, Adam or AdamW,
-/// <paramref name="Momentum"/> being Adam's beta1); <paramref name="MaxGradNorm"/> the global gradient-norm limit (0 = no clipping).
+/// <paramref name="Momentum"/> being Adam's beta1); <paramref name="MaxGradNorm"/> the global gradient-norm limit (0 = no clipping);
+/// <paramref name="Distill"/> the weight w of knowledge distillation from the <paramref name="Parent"/> (0 = off) at temperature
+/// <paramref name="DistillTemperature"/> (<see cref="TrainerOptions.DistillationWeight"/>).
 /// </summary>
 public sealed record RecipeConfig(
     int Epochs = 10,
@@ -24,4 +26,6 @@ public sealed record RecipeConfig(
     float QuantizationLoss = 0f,
     int BnBatches = 20,
     OptimizerKind Optimizer = OptimizerKind.Sgd,
-    float MaxGradNorm = 0f);
+    float MaxGradNorm = 0f,
+    float Distill = 0f,
+    float DistillTemperature = 1f);

@@ -104,6 +104,8 @@ public static class RunConfigYaml
                 BnBatches = r.BnBatches,
                 Optimizer = r.Optimizer.ToString().ToLowerInvariant(),
                 MaxGradNorm = r.MaxGradNorm,
+                Distill = r.Distill,
+                DistillTemperature = r.DistillTemperature,
             },
             Augmentation = new AugmentationDto { Shift = config.Augmentation.Shift, Flip = config.Augmentation.Flip },
         };
@@ -192,7 +194,13 @@ public static class RunConfigYaml
             NonNegative("recipe.quantizationLoss", r.QuantizationLoss, 0f),
             Min("recipe.bnBatches", r.BnBatches, defaults.BnBatches, 0),
             Pick("recipe.optimizer", r.Optimizer, OptimizerKind.Sgd, ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW)),
-            NonNegative("recipe.maxGradNorm", r.MaxGradNorm, 0f));
+            NonNegative("recipe.maxGradNorm", r.MaxGradNorm, 0f),
+            NonNegative("recipe.distill", r.Distill, 0f),
+            NonNegative("recipe.distillTemperature", r.DistillTemperature, defaults.DistillTemperature, positive: true));
+        if (recipe.Distill > 1f)
+        {
+            throw Bad("recipe.distill", $"is the weight of the distillation loss and must be in [0, 1], got {recipe.Distill}");
+        }
         if (recipe.Momentum >= 1f || (recipe.Optimizer == OptimizerKind.Sgd && recipe.Momentum == 0f))
         {
             throw Bad("recipe.momentum", recipe.Optimizer == OptimizerKind.Sgd
@@ -246,6 +254,8 @@ public static class RunConfigYaml
         public int? BnBatches { get; set; }
         public string? Optimizer { get; set; }
         public float? MaxGradNorm { get; set; }
+        public float? Distill { get; set; }
+        public float? DistillTemperature { get; set; }
     }
 
     private sealed class AugmentationDto

@@ -25,11 +25,19 @@ public sealed class Trainer
     private readonly IReadOnlyList<BinaryConv2d> _binaryConvs;
     private readonly int _batchesPerEpoch;
     private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly nn.Module<Tensor, Tensor>? _teacher;
 
-    /// <summary>Creates a trainer for <paramref name="model"/> on a training set of <paramref name="trainCount"/> images.</summary>
-    public Trainer(nn.Module<Tensor, Tensor> model, TrainerOptions options, int trainCount, Device? device = null)
+    /// <summary>Creates a trainer for <paramref name="model"/> on a training set of <paramref name="trainCount"/> images;
+    /// <paramref name="teacher"/> (kept in eval mode, never updated) is needed when distillation is on.</summary>
+    public Trainer(nn.Module<Tensor, Tensor> model, TrainerOptions options, int trainCount, Device? device = null, nn.Module<Tensor, Tensor>? teacher = null)
     {
         options.Validate();
+        if (options.DistillationWeight > 0f && teacher is null)
+        {
+            throw new ArgumentException("distillation needs a teacher model (the full-precision parent)", nameof(teacher));
+        }
+        _teacher = options.DistillationWeight > 0f ? teacher : null;
+        _teacher?.eval();
         Model = model;
         Options = options;
         Device = device ?? CPU;
@@ -177,6 +185,17 @@ public sealed class Trainer
         Optimizer.zero_grad();
         var logits = Model.forward(batch.Images);
         var loss = nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: Options.LabelSmoothing);
+        if (_teacher is not null)
+        {
+            Tensor teacherLogits;
+            using (no_grad())
+            {
+                teacherLogits = _teacher.forward(batch.Images);
+            }
+            using var hard = (1f - Options.DistillationWeight).ToScalar();
+            using var soft = Options.DistillationWeight.ToScalar();
+            loss = loss.mul(hard).add_(DistillationLoss(logits, teacherLogits, Options.DistillationTemperature), soft);
+        }
         var total = Options.QuantizationLossWeight > 0f ? loss + QuantizationLoss(Options.QuantizationLossWeight) : loss;
         total.backward();
         if (Options.MaxGradNorm is { } limit)
@@ -187,6 +206,18 @@ public sealed class Trainer
         float value = total.item<float>();
         int hits = CountCorrect(logits, batch.Labels);
         return (value, hits);
+    }
+
+    /// <summary>T^2 KL(softmax(teacher / T) || softmax(student / T)), averaged over the batch; the gradient flows into
+    /// <paramref name="student"/> only.</summary>
+    public static Tensor DistillationLoss(Tensor student, Tensor teacher, float temperature)
+    {
+        using var scope = NewDisposeScope();
+        using var t = temperature.ToScalar();
+        using var scale = (temperature * temperature / student.shape[0]).ToScalar();
+        var logQ = nn.functional.log_softmax(student.div(t), 1);
+        var logP = nn.functional.log_softmax(teacher.detach().div(t), 1);
+        return logP.exp().mul(logP.sub(logQ)).sum().mul_(scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>lambda * sum (W - alpha sign W)^2 over every binary convolution's latent weight, alpha sign W held

@@ -62,6 +62,17 @@ public sealed record TrainerOptions
     /// </summary>
     public float QuantizationLossWeight { get; init; }
 
+    /// <summary>
+    /// w of knowledge distillation from a teacher (the full-precision parent): the training loss becomes
+    /// (1 - w) CE(z_s, y) + w T^2 KL(softmax(z_t / T) || softmax(z_s / T)), z_t from the teacher in eval mode without
+    /// gradients (Hinton et al. 2015; the binary-network literature's usual way to pass a parent's knowledge on);
+    /// 0 = off. Needs a teacher passed to <see cref="Trainer"/>.
+    /// </summary>
+    public float DistillationWeight { get; init; }
+
+    /// <summary>T of the distillation loss (softens both distributions; T^2 keeps its gradient's scale).</summary>
+    public float DistillationTemperature { get; init; } = 1f;
+
     /// <summary>Collect TorchSharp's finalizable wrappers after every step (<see cref="Native.NativeHeap.CollectWrappers"/>):
     /// for processes that call TorchSharp from this one thread only (the CLI, the benchmarks); off by default.</summary>
     public bool CollectWrappersEachStep { get; init; }
@@ -92,6 +103,10 @@ public sealed record TrainerOptions
         if (!(QuantizationLossWeight >= 0f) || float.IsInfinity(QuantizationLossWeight))
         {
             throw new ArgumentOutOfRangeException(nameof(QuantizationLossWeight), QuantizationLossWeight, "quantization-loss weight must be finite and >= 0");
+        }
+        if (!(DistillationWeight >= 0f && DistillationWeight <= 1f) || !(DistillationTemperature > 0f) || float.IsInfinity(DistillationTemperature))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DistillationWeight), "distillation weight must be in [0, 1] and its temperature finite and > 0");
         }
         if (!(LabelSmoothing >= 0f && LabelSmoothing <= 1f))
         {

@@ -14,7 +14,7 @@ public sealed class RunConfigYamlTests
         seed: 3
         batch: 64
         model: { network: small, structure: v2, bases: 5, weightBits: 1, activationBits: 4, firstLast: int8 }
-        recipe: { epochs: 7, lr: 0.01, schedule: step, stepEpochs: 2, parent: runs/fp.ckpt, quantizationLoss: 0.0001, optimizer: adamw, maxGradNorm: 5 }
+        recipe: { epochs: 7, lr: 0.01, schedule: step, stepEpochs: 2, parent: runs/fp.ckpt, quantizationLoss: 0.0001, optimizer: adamw, maxGradNorm: 5, distill: 0.5, distillTemperature: 2 }
         augmentation: { shift: 2, flip: true }
         """;
 
@@ -25,8 +25,9 @@ public sealed class RunConfigYamlTests
         config.Model.Should().Be(new ModelConfig(NetworkKind.Small, StructureKind.V2, 5, 1, 4, LayerPrecision.Int8));
         config.Dataset.Should().Be(DatasetKind.Mnist);
         config.Recipe.Should().Be(new RecipeConfig(7, 0.01f, LrScheduleKind.Step, 2, Parent: "runs/fp.ckpt", QuantizationLoss: 0.0001f,
-            Optimizer: OptimizerKind.AdamW, MaxGradNorm: 5f));
-        RunConfigYaml.Parse("name: a", "defaults.yaml").Recipe.Should().Match<RecipeConfig>(r => r.Optimizer == OptimizerKind.Sgd && r.MaxGradNorm == 0f);
+            Optimizer: OptimizerKind.AdamW, MaxGradNorm: 5f, Distill: 0.5f, DistillTemperature: 2f));
+        RunConfigYaml.Parse("name: a", "defaults.yaml").Recipe.Should().Match<RecipeConfig>(r => r.Optimizer == OptimizerKind.Sgd && r.MaxGradNorm == 0f
+            && r.Distill == 0f && r.DistillTemperature == 1f);
         config.Augmentation.Should().Be(new AugmentationConfig(2, true));
         (config.TrainCount, config.TestCount, config.Seed, config.Batch).Should().Be((1000, 0, 3, 64));
         RunConfigYaml.Parse(RunConfigYaml.ToYaml(config), "again").Should().Be(config);
@@ -44,6 +45,8 @@ public sealed class RunConfigYamlTests
     [InlineData("recipe: { optimizer: rmsprop }", "recipe.optimizer", "sgd, adam, adamw")]
     [InlineData("recipe: { maxGradNorm: -1 }", "recipe.maxGradNorm", ">= 0")]
     [InlineData("recipe: { optimizer: sgd, momentum: 0 }", "recipe.momentum", "Nesterov")]
+    [InlineData("recipe: { distill: 1.5 }", "recipe.distill", "[0, 1]")]
+    [InlineData("recipe: { distillTemperature: 0 }", "recipe.distillTemperature", "> 0")]
     public void Bad_values_name_the_field(string yaml, string field, string message)
     {
         var act = () => RunConfigYaml.Parse(yaml, "bad.yaml");
