@@ -34,7 +34,7 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint at --out" };
         var parentFile = new Option<FileInfo?>("--parent") { Description = "initialise from this checkpoint (the paper's recipe for binary networks: a trained full-precision parent); entries are matched by name, extra bases get a little noise" };
         var parentEpochs = new Option<int>("--parent-epochs") { Description = "first train a full-precision parent (W32A32) for N epochs into OUT.parent.ckpt, then this model from it (0 = no parent)", DefaultValueFactory = _ => 0 };
-        var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg and NAME.result.json next to the checkpoint" };
+        var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg/.png and NAME.result.json next to the checkpoint" };
         var command = new Command("train", "Train a Group-Net (v1 from flags, or any structure from --config)");
         foreach (var o in new Option[] { data, bases, bits, epochs, lr, optimizer, batch, seed, threads, device, shift, limit, bnBatches, parentFile, parentEpochs, output, resume, config })
         {
