@@ -71,7 +71,7 @@ public static class ReportCharts
         int columns = Math.Min(3, cores.Length), rows = (cores.Length + columns - 1) / columns;
         // Accuracy is a property of the model, the same on every core: one y range for all panels makes them comparable.
         var (yMin, yMax) = Fit(points.Select(c => 100 * c.Accuracy!.Value).ToArray(), minimumSpan: 1);
-        // Panels take 2 grid units each, the legend column 1 unit of width 2 * LegendWidth / PanelWidth.
+        // A grid column is LegendWidth / 2 pixels wide: a panel spans PanelWidth / (LegendWidth / 2) of them, the legend two.
         var layout = new ScottPlot.MultiplotLayouts.CustomGrid();
         int unitsPerPanel = 2 * PanelWidth / LegendWidth, totalColumns = columns * unitsPerPanel + 2;
         for (int i = 0; i < cores.Length; i++)
