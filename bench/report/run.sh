@@ -2,9 +2,12 @@
 # Times `groupnet report` (build once per model x core x level, one QEMU run each, accuracy of the C#
 # reference on the whole test set) and writes the wall time with the report's JSON to
 # bench/results/report.json (the cells without their per-layer rows; the whole report stays in
-# out/bench-report) and copies report.md and the SVG charts to bench/report/results/grid/. Default: the demo model (run ./demo.sh first) on all six cores at -O2. Arguments go to
+# out/bench-report) and copies report.md and the charts (SVG and PNG) to bench/report/results/grid/.
+# Default: the demo model (run ./demo.sh first) on all six cores at -O2. Arguments go to
 # `groupnet report`, e.g. issue 7's grid: the demo model plus K x bits random models on all six cores:
 #   bench/report/run.sh [MODEL.gndm|random:k=2,bits=2,seed=1 ...] [--grid configs/report-grid.yaml]
+# The charts alone redraw from the saved files (per-layer rows from that folder's report.md) with
+#   groupnet charts bench/results/report.json --out bench/report/results/grid
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -31,5 +34,5 @@ print(f"groupnet report: {result['cells']} cells in {result['wall_seconds']} s o
 PY
 mkdir -p bench/report/results/grid
 rm -f bench/report/results/grid/*
-cp out/bench-report/report.md out/bench-report/*.svg bench/report/results/grid/
+cp out/bench-report/report.md out/bench-report/*.svg out/bench-report/*.png bench/report/results/grid/
 echo "results: bench/results/report.json; report: bench/report/results/grid/report.md (all files in out/bench-report)"

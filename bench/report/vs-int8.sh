@@ -29,7 +29,7 @@ groupnet report "$models/fashion_int8.gndm" "$models/fashion_k1.gndm" "$models/f
 end=$(date +%s.%N)
 results=bench/report/results/fashion-int8
 mkdir -p "$results"
-cp out/report-fashion/report.md out/report-fashion/*.svg "$results/"
+cp out/report-fashion/report.md out/report-fashion/*.svg out/report-fashion/*.png "$results/"
 python3 - "$start" "$end" "$load_at_start" "$results/report.json" <<'PY'
 import json, os, sys
 start, end, load, path = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]

@@ -30,6 +30,7 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(EmulateCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ChartsCommand.Create());
         try
         {
             var parsed = root.Parse(args);

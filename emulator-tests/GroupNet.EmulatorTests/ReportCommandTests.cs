@@ -94,14 +94,25 @@ public class ReportCommandTests
         m4.StackPeakBytes.Should().BeInRange(1, Boards.Mps2An386.StackBytes);
 
         // Files.
-        foreach (var file in new[] { ReportFiles.Markdown, ReportFiles.Csv, ReportFiles.Json, ReportCharts.AccuracyVsInstructions, ReportCharts.AccuracyVsFlash, ReportCharts.PerLayer(model) })
+        string[] charts = [ReportCharts.AccuracyVsInstructions, ReportCharts.AccuracyVsFlash, ReportCharts.PerLayer(model.Label)];
+        foreach (var file in new[] { ReportFiles.Markdown, ReportFiles.Csv, ReportFiles.Json }.Concat(charts.SelectMany(c => new[] { c + ".svg", c + ".png" })))
         {
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue(file);
         }
+        Directory.GetFiles(outDir, "*.svg").Should().HaveCount(charts.Length);
         foreach (var svg in Directory.GetFiles(outDir, "*.svg"))
         {
             XDocument.Load(svg).Root!.Name.LocalName.Should().Be("svg");
         }
+        foreach (var png in Directory.GetFiles(outDir, "*.png"))
+        {
+            using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+            bitmap.Should().NotBeNull(png);
+            bitmap.Width.Should().BeGreaterThan(0);
+        }
+        // The M4 cell ran and has a per-layer profile: its chart names the model's layers as the tables do.
+        string perLayer = File.ReadAllText(Path.Combine(outDir, ReportCharts.PerLayer(model.Label) + ".svg"));
+        perLayer.Should().Contain("Cortex-M4").And.Contain(m4.Layers.First(l => l.Kind == "layer").Name);
         File.ReadAllText(Path.Combine(outDir, ReportFiles.Json)).Trim().Should().Be(json);
 
         using var doc = JsonDocument.Parse(json);
@@ -128,7 +139,7 @@ public class ReportCommandTests
 
         var md = File.ReadAllText(Path.Combine(outDir, ReportFiles.Markdown));
         md.Should().Contain("cycles / inference (estimate)").And.Contain("| M0 | microbit | -O2 | does not fit: RAM overflow by")
-            .And.Contain("![accuracy-vs-instructions.svg](accuracy-vs-instructions.svg)");
+            .And.Contain("[![accuracy-vs-instructions](accuracy-vs-instructions.png)](accuracy-vs-instructions.svg)");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using GroupNet.Trainer.Data;
 namespace GroupNet.Cli.Commands;
 
 /// <summary>`groupnet report MODEL... --out DIR`: size, exact instructions, estimated cycles and accuracy
-/// for every model x core x optimisation level, as Markdown, CSV, JSON and SVG charts.</summary>
+/// for every model x core x optimisation level, as Markdown, CSV, JSON and charts (SVG and PNG).</summary>
 public static class ReportCommand
 {
     public static Command Create()
@@ -31,11 +31,11 @@ public static class ReportCommand
         var images = new Option<int>("--images") { Description = "test images embedded in each firmware and run in QEMU (instructions are their mean; their logits are checked)", DefaultValueFactory = _ => 1 };
         var waitStates = new Option<int>("--flash-wait-states") { Description = "flash wait states of the cycle-estimate timing model (docs/timing-model.md)", DefaultValueFactory = _ => 0 };
         var jobs = new Option<int>("--jobs") { Description = "cells (build + QEMU run) at once", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var output = new Option<DirectoryInfo>("--out") { Description = "folder for report.md, report.csv, report.json and the SVG charts (builds go to its work/ subfolder)", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "folder for report.md, report.csv, report.json and the charts, SVG and PNG (builds go to its work/ subfolder)", Required = true };
         var json = new Option<bool>("--json") { Description = "also print the JSON document to stdout (progress goes to stderr)" };
         var command = new Command("report",
             "Flash, RAM, exact instructions, estimated cycles and accuracy of every model on every core and optimisation level: "
-            + "writes report.md, report.csv, report.json and SVG charts (accuracy vs instructions, accuracy vs flash, per-layer bars) into --out. "
+            + "writes report.md, report.csv, report.json and charts as SVG and PNG (accuracy vs instructions and vs flash, one panel per core; per-layer bars) into --out; groupnet charts redraws them from a saved report.json. "
             + "Cycles are always estimates from docs/timing-model.md: QEMU does not count DWT->CYCCNT. "
             + "A configuration that does not fit the board's part is a row 'does not fit: ...', not a failure.");
         command.Arguments.Add(models);

@@ -36,7 +36,7 @@ public static class TrainCommand
         var parentEpochs = new Option<int>("--parent-epochs") { Description = "first train a full-precision parent (W32A32) for N epochs into OUT.parent.ckpt, then this model from it (0 = no parent)", DefaultValueFactory = _ => 0 };
         var distill = new Option<float>("--distill") { Description = "weight w in [0, 1] of knowledge distillation from the parent: loss = (1 - w) cross-entropy + w T^2 KL(parent || model) (needs --parent or --parent-epochs; 0 = off)", DefaultValueFactory = _ => 0f };
         var temperature = new Option<float>("--distill-temperature") { Description = "temperature T of the distillation loss", DefaultValueFactory = _ => 1f };
-        var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg and NAME.result.json next to the checkpoint" };
+        var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg/.png and NAME.result.json next to the checkpoint" };
         var command = new Command("train", "Train a Group-Net (v1 from flags, or any structure from --config)");
         foreach (var o in new Option[] { data, bases, bits, epochs, lr, optimizer, batch, seed, threads, device, shift, limit, bnBatches, parentFile, parentEpochs, distill, temperature, output, resume, config })
         {

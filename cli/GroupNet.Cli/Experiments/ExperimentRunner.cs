@@ -110,6 +110,8 @@ public sealed class ExperimentRunner(int threads, TextWriter log, string device 
         }
         var result = new RunResult(config.Name, config.Model, final.Accuracy, final.Top5Accuracy, before, cost, recipe.Epochs, train.Count, test.Count,
             metrics.Sum(m => m.Seconds));
+        // Drawn again with the final accuracy marked, before the result file that marks the run finished.
+        MetricsFiles.WriteCurves(checkpoint, metrics, title, result);
         MetricsFiles.WriteResult(checkpoint, result);
         return result;
     }

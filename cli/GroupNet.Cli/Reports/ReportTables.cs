@@ -48,7 +48,7 @@ public static class ReportTables
     }
 
     /// <summary>The Markdown report: the summary table, the binary-or-int8 comparison (when the grid has both kinds), then per model a per-layer table (instructions and
-    /// estimated cycles per core at the first optimisation level), then the flash split per layer.</summary>
+    /// estimated cycles per core at the first optimisation level), then the flash split per layer, then the charts (<paramref name="charts"/>: names without extension).</summary>
     public static string Markdown(ReportGrid grid, IReadOnlyList<ReportCell> cells, IReadOnlyList<string> charts)
     {
         var sb = new StringBuilder();
@@ -94,15 +94,37 @@ public static class ReportTables
                 sb.Append(Inv($"| {l.Name} | {N(l.WeightBytes)} | {N(l.TableBytes)} | {N(l.CodeBytes)} |\n"));
             }
         }
-        if (charts.Count > 0)
+        sb.Append(ChartsSection(charts));
+        return sb.ToString();
+    }
+
+    /// <summary>The heading that opens the charts section, the last section of the report.</summary>
+    public const string ChartsHeading = "\n## Charts\n";
+
+    /// <summary>The charts section: each chart's PNG, linked to its SVG (empty without charts).</summary>
+    /// <param name="charts">Chart names without extension (<see cref="Charts.ChartImage.Name"/>).</param>
+    public static string ChartsSection(IReadOnlyList<string> charts)
+    {
+        ArgumentNullException.ThrowIfNull(charts);
+        if (charts.Count == 0)
         {
-            sb.Append("\n## Charts\n\n");
-            foreach (var chart in charts)
-            {
-                sb.Append(Inv($"![{chart}]({chart})\n\n"));
-            }
+            return string.Empty;
+        }
+        var sb = new StringBuilder(ChartsHeading).Append('\n');
+        foreach (var chart in charts)
+        {
+            sb.Append(Inv($"[![{chart}]({chart}.png)]({chart}.svg)\n\n"));
         }
         return sb.ToString();
+    }
+
+    /// <summary><paramref name="markdown"/> with its charts section (from <see cref="ChartsHeading"/> to the end) replaced
+    /// by the section of <paramref name="charts"/>, or that section appended when there was none.</summary>
+    public static string WithChartsSection(string markdown, IReadOnlyList<string> charts)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        int at = markdown.IndexOf(ChartsHeading, StringComparison.Ordinal);
+        return (at >= 0 ? markdown[..at] : markdown.TrimEnd('\n') + "\n") + ChartsSection(charts);
     }
 
     private static string N(double? v) => v is { } x ? x.ToString("N0", CultureInfo.InvariantCulture) : "-";

@@ -50,11 +50,19 @@ public sealed class AblationTests
             csv[0].Should().StartWith("run,network,structure,k,weight_bits,activation_bits");
 
             var ckpt = AblationRunner.CheckpointOf(dir, "v2-k2-w1a4");
-            foreach (var suffix in new[] { ".config.yaml", ".metrics.csv", ".metrics.json", ".curves.svg", ".result.json" })
+            foreach (var suffix in new[] { ".config.yaml", ".metrics.csv", ".metrics.json", ".curves.svg", ".curves.png", ".result.json" })
             {
                 File.Exists(MetricsFiles.Companion(ckpt, suffix)).Should().BeTrue(suffix);
             }
-            File.ReadAllText(MetricsFiles.Companion(ckpt, ".curves.svg")).Should().StartWith("<svg").And.Contain("<polyline");
+            // The finished run's curves: both series, and the final accuracy of its result marked.
+            var curves = System.Xml.Linq.XDocument.Load(MetricsFiles.Companion(ckpt, ".curves.svg"));
+            curves.Root!.Name.LocalName.Should().Be("svg");
+            string curvesText = string.Concat(curves.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value + "\n"));
+            curvesText.Should().Contain(LearningCurveChart.TrainLegend).And.Contain(LearningCurveChart.TestLegend).And.Contain("final test top-1");
+            using (var png = SkiaSharp.SKBitmap.Decode(MetricsFiles.Companion(ckpt, ".curves.png")))
+            {
+                png.Should().NotBeNull();
+            }
             File.ReadAllLines(MetricsFiles.Companion(ckpt, ".metrics.csv")).Should().HaveCount(2);
             RunConfigYaml.Load(MetricsFiles.Companion(ckpt, ".config.yaml")).Should().Be(runs.Single(r => r.Name == "v2-k2-w1a4"));
 
