@@ -13,7 +13,8 @@ using GroupNet.Firmware;
 // identity term and epilogue, which are charged to it.
 //
 // Networks: seeded random deployment models (RandomModelBuilder) of the trainer's shapes
-// (trainer ModelFactory): "tiny" (stem 16, groups 16 / 32 s2 / 64 s2) and "small" (32 / 64 / 128),
+// (trainer ModelFactory): "tiny" (stem 16, groups 16 / 32 s2 / 64 s2) and "small" (32 / 64 / 128), and
+// "narrow" (8 / 16 s2 / 32 s2: the 8- and 16-channel layers that the per-channel kernels run),
 // K = 1 (one base: in Group-Net v1 every base of a group has the same shape, so per-base figures
 // are those of K = 1), 28x28 input. Each run's logits are compared with the C# reference.
 //
@@ -26,7 +27,7 @@ var options = BenchOptions.Parse(args);
 string repo = FindRepo();
 var kernels = options.Reference ? KernelChoice.Reference : KernelChoice.Fast;
 string work = Path.Combine(Path.GetTempPath(), "gn-kernel-bench", options.Reference ? "reference" : "fast");
-var networks = new (string Name, int[] Channels)[] { ("tiny", [16, 32, 64]), ("small", [32, 64, 128]) };
+var networks = new (string Name, int[] Channels)[] { ("tiny", [16, 32, 64]), ("small", [32, 64, 128]), ("narrow", [8, 16, 32]) };
 var rows = new List<Dictionary<string, object>>();
 var inferences = new List<Dictionary<string, object>>();
 foreach (var board in Boards.All.Where(b => options.Cores is null || options.Cores.Contains(b.Core)))
