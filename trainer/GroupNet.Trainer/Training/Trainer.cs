@@ -26,6 +26,7 @@ public sealed class Trainer
     private readonly int _batchesPerEpoch;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly nn.Module<Tensor, Tensor>? _teacher;
+    private Tensor? _teacherLogits;
 
     /// <summary>Creates a trainer for <paramref name="model"/> on a training set of <paramref name="trainCount"/> images;
     /// <paramref name="teacher"/> (kept in eval mode, never updated) is needed when distillation is on.</summary>
@@ -129,8 +130,16 @@ public sealed class Trainer
             MaxShift = Options.MaxShift,
             HorizontalFlip = Options.HorizontalFlip,
         });
-        Model.train();
         var sw = Stopwatch.StartNew();
+        // Without augmentation every image is the same in every epoch, and so is the teacher's answer (eval mode): one
+        // pass over the training set replaces a teacher forward per step in every epoch.
+        bool cached = _teacher is not null && Options.MaxShift == 0 && !Options.HorizontalFlip;
+        if (cached && _teacherLogits is null)
+        {
+            _teacherLogits = Predict(_teacher!, train, device: Device).DetachFromDisposeScope();
+        }
+        int[] order = loader.Order(epoch);
+        Model.train();
         double lossSum = 0;
         long seen = 0, correct = 0;
         int batch = 0;
@@ -148,7 +157,10 @@ public sealed class Trainer
                 var b = e.Current;
                 float lr = _schedule.At(step++);
                 SetLearningRate(lr);
-                var (loss, hits) = TrainStep(b);
+                var teacherLogits = cached
+                    ? _teacherLogits!.index_select(0, tensor(order.AsSpan(batch * Options.BatchSize, b.Count).ToArray().Select(i => (long)i).ToArray(), device: Device))
+                    : null;
+                var (loss, hits) = TrainStep(b, teacherLogits);
                 if (Options.CollectWrappersEachStep)
                 {
                     NativeHeap.CollectWrappers();
@@ -179,7 +191,7 @@ public sealed class Trainer
 
     /// <summary>One optimisation step on a batch: forward, loss (plus the quantization-loss regulariser when set),
     /// backward, clipping (when <see cref="TrainerOptions.MaxGradNorm"/> is set), update. Returns (loss, correct count).</summary>
-    public (float Loss, int Correct) TrainStep(Batch batch)
+    public (float Loss, int Correct) TrainStep(Batch batch, Tensor? teacherLogits = null)
     {
         using var scope = NewDisposeScope();
         Optimizer.zero_grad();
@@ -187,10 +199,12 @@ public sealed class Trainer
         var loss = nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: Options.LabelSmoothing);
         if (_teacher is not null)
         {
-            Tensor teacherLogits;
-            using (no_grad())
+            if (teacherLogits is null)
             {
-                teacherLogits = _teacher.forward(batch.Images);
+                using (no_grad())
+                {
+                    teacherLogits = _teacher.forward(batch.Images);
+                }
             }
             using var hard = (1f - Options.DistillationWeight).ToScalar();
             using var soft = Options.DistillationWeight.ToScalar();
@@ -251,6 +265,35 @@ public sealed class Trainer
 
     /// <summary>Writes a checkpoint now (atomically).</summary>
     public void SaveCheckpoint(string path, string metadata = "") => Checkpoint.Save(path, Model, Optimizer, CompletedEpochs, metadata);
+
+    /// <summary>The logits of <paramref name="model"/> in eval mode for every image of <paramref name="data"/>, in order,
+    /// as one [N, classes] tensor (no gradients); restores the previous mode.</summary>
+    public static Tensor Predict(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 500, Device? device = null)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        var parts = new List<Tensor>();
+        using (no_grad())
+        using (var e = new DataLoader(data, batchSize, shuffle: false).Epoch(0, device).GetEnumerator())
+        {
+            while (true)
+            {
+                using var scope = NewDisposeScope();
+                if (!e.MoveNext())
+                {
+                    break;
+                }
+                parts.Add(model.forward(e.Current.Images).MoveToOuterDisposeScope());
+            }
+        }
+        model.train(wasTraining);
+        var all = cat(parts, 0);
+        foreach (var p in parts)
+        {
+            p.Dispose();
+        }
+        return all;
+    }
 
     /// <summary>Accuracy, top-5 accuracy and loss of <paramref name="model"/> in eval mode (running BN statistics);
     /// restores the previous mode.</summary>

@@ -66,7 +66,8 @@ public sealed record TrainerOptions
     /// w of knowledge distillation from a teacher (the full-precision parent): the training loss becomes
     /// (1 - w) CE(z_s, y) + w T^2 KL(softmax(z_t / T) || softmax(z_s / T)), z_t from the teacher in eval mode without
     /// gradients (Hinton et al. 2015; the binary-network literature's usual way to pass a parent's knowledge on);
-    /// 0 = off. Needs a teacher passed to <see cref="Trainer"/>.
+    /// 0 = off. Needs a teacher passed to <see cref="Trainer"/>. Without augmentation the teacher's logits of the whole
+    /// training set are computed once and reused in every epoch.
     /// </summary>
     public float DistillationWeight { get; init; }
 

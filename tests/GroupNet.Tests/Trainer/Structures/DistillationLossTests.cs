@@ -86,6 +86,41 @@ public sealed class DistillationLossTests
         }
     }
 
+    [Fact]
+    public void An_epoch_uses_the_teachers_logits_computed_once_for_the_training_set()
+    {
+        using var context = new TrainingContext(3, 1);
+        using var student = ModelFactory.Create(TrainerTestData.Config(2, 2), context);
+        using var teacher = ModelFactory.Create(TrainerTestData.Config(1, 32) with { Structure = StructureKind.Baseline, WeightBits = 32 }, context);
+        var data = TrainerTestData.Textures(40, 1);
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 16, DistillationWeight = 1f, DistillationTemperature = 2f };
+        var trainer = new ModelTrainer(student, options, data.Count, teacher: teacher);
+
+        // With w = 1 the loss is the distillation term alone: the first step's loss, before any update, must equal the
+        // one computed from the teacher's own forward pass on the same first batch.
+        float expected;
+        using (var scope = NewDisposeScope())
+        using (var e = new GroupNet.Trainer.Data.DataLoader(data, 16, shuffle: true, seed: 0).Epoch(0).GetEnumerator())
+        using (no_grad())
+        {
+            e.MoveNext().Should().BeTrue();
+            student.train();
+            expected = ModelTrainer.DistillationLoss(student.forward(e.Current.Images), teacher.forward(e.Current.Images), 2f).item<float>();
+        }
+        float? first = null;
+        var progress = new FirstLoss(loss => first ??= loss);
+        var result = trainer.TrainEpoch(data, progress);
+        first.Should().NotBeNull();
+        first!.Value.Should().BeApproximately(expected, 1e-4f * Math.Max(1f, expected));
+        float.IsFinite((float)result.Loss).Should().BeTrue();
+        trainer.TrainEpoch(data).Epoch.Should().Be(1);
+    }
+
+    private sealed class FirstLoss(Action<float> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report((float)value.Loss);
+    }
+
     private static double[,] Rows(Tensor x)
     {
         var values = TrainerTestData.Floats(x);
