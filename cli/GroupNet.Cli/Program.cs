@@ -38,7 +38,7 @@ public static class Program
                 // Usage errors (unknown verb or option, missing or unparsable value) are user errors too:
                 // one line, exit code 2, like every other bad input.
                 string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
-                string errors = string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")));
+                string errors = string.Join("; ", parsed.Errors.Select(e => ParseErrorText.Rewrite(e.Message).ReplaceLineEndings(" ")));
                 Console.Error.WriteLine($"groupnet: error: {errors} (run 'groupnet {verb}--help' for usage)");
                 return 2;
             }
@@ -47,7 +47,7 @@ public static class Program
         catch (Exception e) when (UserError.IsUserError(e))
         {
             // One line, whatever the exception's message spans (ArgumentOutOfRangeException appends its value on a new line).
-            Console.Error.WriteLine($"groupnet: error: {e.Message.ReplaceLineEndings(" ")}");
+            Console.Error.WriteLine($"groupnet: error: {UserError.Describe(e)}");
             return 2;
         }
     }
