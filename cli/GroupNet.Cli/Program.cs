@@ -8,7 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (Console.IsOutputRedirected)
+        if (!ConsoleOutput.IsTerminal)
         {
             // Logs and CI: plain text, wide tables, no cursor tricks.
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings

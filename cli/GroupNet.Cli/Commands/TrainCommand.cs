@@ -130,12 +130,14 @@ public static class TrainCommand
             parse.GetValue(batch), model, recipe, new AugmentationConfig(parse.GetValue(shift), false));
     }
 
-    /// <summary>Runs with live progress bars on a terminal; on a pipe or in CI, one line per epoch.</summary>
+    /// <summary>Runs with live progress bars on a terminal; in a file, a pipe or CI, plain lines (<see cref="ProgressLines"/>
+    /// every quarter of an epoch, then the epoch's line with its test accuracy), each written once.</summary>
     private static RunResult Run(RunConfig run, string checkpoint, GroupNet.Trainer.Data.TrainTestSplit split, string? parent, int threads, string device, bool resume)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (!ConsoleOutput.CanRedraw)
         {
-            return new ExperimentRunner(threads, Console.Out, device) { CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
+            var lines = new ProgressLines(Console.Out, run.Name);
+            return new ExperimentRunner(threads, Console.Out, device) { Progress = lines, CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
         }
         var log = new StringWriter(CultureInfo.InvariantCulture);
         RunResult? result = null;
