@@ -44,6 +44,12 @@ public static class Program
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (Exception e) when (GroupNet.Trainer.Native.TorchSharpNative.IsLoadFailure(e))
+        {
+            Console.Error.WriteLine("groupnet: error: TorchSharp's native library did not load on this system (docs/torchsharp-compat.md): "
+                + $"run scripts/setup.sh in a Group-Net clone, then reinstall the tool (scripts/install-tool.sh) or set {GroupNet.Trainer.Native.TorchSharpNative.HomeVariable} to the clone");
+            return 2;
+        }
         catch (Exception e) when (UserError.IsUserError(e))
         {
             // One line, whatever the exception's message spans (ArgumentOutOfRangeException appends its value on a new line).
