@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Writes the PyTorch golden files of tests/GroupNet.Tests/Trainer/Golden (PyTorchGoldenTests).
 
-A PyTorch nn.Module with exactly the parameter and buffer names of the C# trainer's GroupNetModel for
-ModelConfig(NetworkKind.Tiny, StructureKind.V1, Bases: 2, WeightBits: 1, ActivationBits: 2) (defaults: float
-first and last layers, 10 classes, one 28x28 channel), mirroring trainer/GroupNet.Trainer/Models/*.cs, is filled
+interop/pytorch/groupnet_torch.py's GroupNetModel, a PyTorch nn.Module with exactly the parameter and buffer names
+of the C# trainer's GroupNetModel, for ModelConfig(NetworkKind.Tiny, StructureKind.V1, Bases: 2, WeightBits: 1,
+ActivationBits: 2) (defaults: float first and last layers, 10 classes, one 28x28 channel), is filled
 with seeded random values (batch-norm statistics and counters included) and saved the way a PyTorch user saves
 weights:
 
@@ -31,10 +31,14 @@ Run with Debian's PyTorch: /usr/bin/python3 scripts/make-pytorch-golden.py (then
 
 import json
 import os
+import sys
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The module set is interop/pytorch's, the one a user trains with elsewhere (docs/train-anywhere.md).
+sys.path.insert(0, os.path.join(HERE, "..", "interop", "pytorch"))
+from groupnet_torch import GroupNetModel  # noqa: E402
 
 SEED = 20240611
 K = 2
@@ -42,11 +46,8 @@ BITS = 2
 LEVELS = (1 << BITS) - 1
 CLASSES = 10
 SIDE = 28
-STEM = 16
-BLOCKS = [(16, 1), (32, 2), (64, 2)]  # NetworkLayout.Of(NetworkKind.Tiny)
 CANDIDATES = 200
 MARGIN = 1e-5
-HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "tests", "GroupNet.Tests", "Trainer", "Golden")
 
 
@@ -66,88 +67,6 @@ class Probe:
 
 PROBE = Probe()
 
-
-class ActivationQuantizer(nn.Module):
-    """Eq. 2 with k = 2 (no parameters, no buffers: nothing in the state dict)."""
-
-    def forward(self, x):
-        PROBE.observe(x)
-        q = x.clamp(0, 1)
-        return q.mul(LEVELS).add(0.5).floor().div(LEVELS)
-
-
-class BinaryConv2d(nn.Module):
-    """Eq. 1: convolves with alpha * sign(W) per output filter; the state holds the latent float weight."""
-
-    def __init__(self, cin, cout, kernel, stride, padding):
-        super().__init__()
-        self.weight = nn.Parameter(torch.zeros(cout, cin, kernel, kernel))
-        self.stride = stride
-        self.padding = padding
-
-    def forward(self, x):
-        w = self.weight
-        alpha = w.abs().mean(dim=(1, 2, 3), keepdim=True)
-        sign = torch.where(w >= 0, torch.ones_like(w), -torch.ones_like(w))
-        return F.conv2d(x, alpha * sign, stride=self.stride, padding=self.padding)
-
-
-class ResidualBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = BinaryConv2d(cin, cout, 3, stride, 1)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.quant1 = ActivationQuantizer()
-        self.conv2 = BinaryConv2d(cout, cout, 3, 1, 1)
-        self.bn2 = nn.BatchNorm2d(cout)
-        if cin != cout or stride != 1:
-            self.shortcut_conv = BinaryConv2d(cin, cout, 1, stride, 0)
-            self.shortcut_bn = nn.BatchNorm2d(cout)
-        else:
-            self.shortcut_conv = None
-            self.shortcut_bn = None
-
-    def forward(self, q0):
-        f = self.bn2(self.conv2(self.quant1(self.bn1(self.conv1(q0)))))
-        shortcut = q0 if self.shortcut_conv is None else self.shortcut_bn(self.shortcut_conv(q0))
-        return f + shortcut
-
-
-class BaseGroup(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.input_bn = nn.BatchNorm2d(cin)
-        self.input_quant = ActivationQuantizer()
-        self.bases = nn.ModuleList([ResidualBlock(cin, cout, stride) for _ in range(K)])
-        self.scales = nn.Parameter(torch.full((K,), 1.0 / K))
-
-    def forward(self, x):
-        q0 = self.input_quant(self.input_bn(x))
-        y = None
-        for k, base in enumerate(self.bases):
-            term = base(q0) * self.scales[k]
-            y = term if y is None else y + term
-        return y
-
-
-class GroupNetModel(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.stem = nn.Conv2d(1, STEM, 3, stride=1, padding=1, bias=False)
-        self.stem_bn = nn.BatchNorm2d(STEM)
-        groups = []
-        cin = STEM
-        for cout, stride in BLOCKS:
-            groups.append(BaseGroup(cin, cout, stride))
-            cin = cout
-        self.groups = nn.ModuleList(groups)
-        self.classifier = nn.Linear(cin, CLASSES)
-
-    def forward(self, x):
-        x = F.relu(self.stem_bn(self.stem(x)))
-        for g in self.groups:
-            x = g(x)
-        return self.classifier(x.mean(dim=(2, 3)))
 
 
 def randomise(model, generator):
@@ -180,7 +99,7 @@ def randomise(model, generator):
 
 def main():
     generator = torch.Generator().manual_seed(SEED)
-    model = GroupNetModel()
+    model = GroupNetModel(bases=K, bits=BITS, classes=CLASSES, side=SIDE, observer=PROBE.observe)
     randomise(model, generator)
     model.eval()
 

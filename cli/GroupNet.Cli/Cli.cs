@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GroupNet.Trainer.Native;
 
 namespace GroupNet.Cli;
 
@@ -7,10 +8,12 @@ public static class Cli
 {
     public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = false };
 
-    /// <summary>The repository root: where the firmware and c-runtime sources live.</summary>
+    /// <summary>The repository root: where the firmware and c-runtime sources live. An installed tool
+    /// (`dotnet tool install`) lives outside the clone: it finds it through GROUPNET_HOME, or the working folder.</summary>
     public static string RepositoryRoot()
     {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        var starts = new[] { Environment.GetEnvironmentVariable(TorchSharpNative.HomeVariable), AppContext.BaseDirectory, Directory.GetCurrentDirectory() };
+        foreach (var start in starts.OfType<string>().Where(s => s.Length > 0 && Directory.Exists(s)))
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
@@ -20,6 +23,6 @@ public static class Cli
                 }
             }
         }
-        throw new InvalidOperationException("cannot find the repository root (a folder with Embedded.sln and c-runtime/); run groupnet from inside the repository");
+        throw new UserInputException($"this verb needs the firmware and c-runtime sources of a Group-Net clone: run groupnet inside the clone, or set {TorchSharpNative.HomeVariable} to its folder");
     }
 }

@@ -8,7 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (Console.IsOutputRedirected)
+        if (!ConsoleOutput.IsTerminal)
         {
             // Logs and CI: plain text, wide tables, no cursor tricks.
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -39,16 +39,22 @@ public static class Program
                 // Usage errors (unknown verb or option, missing or unparsable value) are user errors too:
                 // one line, exit code 2, like every other bad input.
                 string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
-                string errors = string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")));
+                string errors = string.Join("; ", parsed.Errors.Select(e => ParseErrorText.Rewrite(e.Message).ReplaceLineEndings(" ")));
                 Console.Error.WriteLine($"groupnet: error: {errors} (run 'groupnet {verb}--help' for usage)");
                 return 2;
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (Exception e) when (GroupNet.Trainer.Native.TorchSharpNative.IsLoadFailure(e))
+        {
+            Console.Error.WriteLine("groupnet: error: TorchSharp's native library did not load on this system (docs/torchsharp-compat.md): "
+                + $"run scripts/setup.sh in a Group-Net clone, then reinstall the tool (scripts/install-tool.sh) or set {GroupNet.Trainer.Native.TorchSharpNative.HomeVariable} to the clone");
+            return 2;
+        }
         catch (Exception e) when (UserError.IsUserError(e))
         {
             // One line, whatever the exception's message spans (ArgumentOutOfRangeException appends its value on a new line).
-            Console.Error.WriteLine($"groupnet: error: {e.Message.ReplaceLineEndings(" ")}");
+            Console.Error.WriteLine($"groupnet: error: {UserError.Describe(e)}");
             return 2;
         }
     }

@@ -77,7 +77,7 @@ public sealed record LayerProfile(int Inferences, long SegmentInstructions, IRea
                 throw new InvalidOperationException($"the generated layer function {function} is not a sized symbol of the firmware image");
             }
             used.UnionWith(matches);
-            rows.Add(new LayerRow(LayerRowKind.Layer, layer.Name, matches.Select(f => f.Name).ToArray(),
+            rows.Add(new LayerRow(LayerRowKind.Layer, LayerNames.Display(layer.Name), matches.Select(f => f.Name).ToArray(),
                 matches.Select(f => f.InSegments).Aggregate(InstructionMix.Empty, (a, b) => a + b), BinaryMacs(model, l)));
         }
         // Everything else that ran inside the segments, grouped by label, in order of appearance.

@@ -9,8 +9,8 @@ public static class AblateCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "grid file (see configs/ablation-fashion.yaml)", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "output folder: one sub-folder per run, ablation.md and ablation.csv", Required = true };
-        var threads = new Option<int>("--threads") { Description = "worker threads (0 = all cores)", DefaultValueFactory = _ => 0 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "output folder: one sub-folder per run, ablation.md and ablation.csv", Required = true }.FolderToWrite();
+        var threads = new Option<int>("--threads") { Description = "worker threads (0 = all cores)", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var only = new Option<string?>("--only") { Description = "train only these runs (comma-separated names; the grid runs they start from too); the table lists every finished run" };
         var command = new Command("ablate", "Train a grid of Group-Net structures and write a table like the paper's Tables 2 and 3 (resumable)");
         foreach (var o in new Option[] { config, output, threads, only })

@@ -13,12 +13,12 @@ public static class EmulateCommand
     public static Command Create()
     {
         var model = new Argument<FileInfo>("model") { Description = "deployment model file (.gndm)" };
-        var board = new Option<string>("--board") { Description = "target board: " + string.Join(", ", Boards.All.Select(b => b.Name)), DefaultValueFactory = _ => "mps2-an386" };
+        var board = new Option<string>("--board") { Description = "target board: " + string.Join(", ", Boards.All.Select(b => b.Name)), DefaultValueFactory = _ => "mps2-an386" }.KnownBoard();
         var images = new Option<FileInfo>("--images") { Description = "IDX images to run", Required = true };
-        var count = new Option<int>("--count") { Description = "how many images (embedded in the firmware)", DefaultValueFactory = _ => 32 };
+        var count = new Option<int>("--count") { Description = "how many images (embedded in the firmware)", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var countInstructions = new Option<bool>("--count-instructions") { Description = "count executed instructions per inference with the project's QEMU plugin" };
         var perLayer = new Option<bool>("--per-layer") { Description = "attribute the counted instructions to layers, with instruction-class histograms (implies --count-instructions)" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "work folder for generated code and build", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "emulate")) };
+        var output = new Option<DirectoryInfo>("--out") { Description = "work folder for generated code and build", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "emulate")) }.FolderToWrite();
         var json = new Option<bool>("--json") { Description = "print one JSON object with the results" };
         var command = new Command("emulate", "Build the firmware, run it in QEMU and compare its logits with the managed reference");
         command.Arguments.Add(model);

@@ -16,7 +16,7 @@ public static class EvaluateCommand
         var model = new Argument<FileInfo>("model") { Description = "deployment model file (.gndm), or a checkpoint (.ckpt) to evaluate the float model" };
         var data = DataOptions.DataFolder();
         var runConfig = DataOptions.RunConfigFile();
-        var first = new Option<int?>("--first") { Description = "only the first N test images" };
+        var first = new Option<int?>("--first") { Description = "only the first N test images" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "print {\"model\", \"arithmetic\", \"images\", \"correct\", \"top1\"} instead of a sentence" };
         var command = new Command("evaluate", "Accuracy of the managed integer reference (.gndm) or of the float model (.ckpt) on the test set");
         command.Arguments.Add(model);
@@ -28,7 +28,11 @@ public static class EvaluateCommand
         {
             string path = parse.GetValue(model)!.FullName;
             var test = DataOptions.Load(parse.GetValue(data)!, parse.GetValue(runConfig)).Test;
-            int n = Math.Min(parse.GetValue(first) ?? test.Count, test.Count);
+            int n = parse.GetValue(first) ?? test.Count;
+            if (n > test.Count)
+            {
+                throw new UserInputException($"--first {n}: the test set holds {test.Count} images; 1 to {test.Count} is accepted");
+            }
             var watch = System.Diagnostics.Stopwatch.StartNew();
             bool isCheckpoint = path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase);
             int correct;

@@ -15,8 +15,8 @@ public static class ExportCommand
         var data = DataOptions.DataFolder();
         var runConfig = DataOptions.RunConfigFile();
         var name = new Option<string>("--name") { Description = "model name (a C identifier: gn_<name>_infer)", DefaultValueFactory = _ => "tiny" };
-        var calibration = new Option<int>("--calibration") { Description = "training images used to scale the 8-bit classifier input", DefaultValueFactory = _ => 2000 };
-        var output = new Option<FileInfo>("--out") { Description = "deployment model file (.gndm), written atomically", Required = true };
+        var calibration = new Option<int>("--calibration") { Description = "training images used to scale the 8-bit classifier input", DefaultValueFactory = _ => 2000 }.AtLeast(1);
+        var output = new Option<FileInfo>("--out") { Description = "deployment model file (.gndm), written atomically", Required = true }.FileToWrite();
         var command = new Command("export", "Export a trained checkpoint to an integer-only deployment model");
         command.Arguments.Add(checkpoint);
         foreach (var o in new Option[] { data, runConfig, name, calibration, output })

@@ -16,8 +16,8 @@ public static class ExportInt8Command
         var checkpoint = new Argument<FileInfo>("checkpoint") { Description = "checkpoint of the full-precision parent (train --bases 1 --bits 32)" };
         var data = DataOptions.DataFolder();
         var name = new Option<string>("--name") { Description = "model name (a C identifier: gn_<name>_infer)", DefaultValueFactory = _ => "tiny_int8" };
-        var calibration = new Option<int>("--calibration") { Description = "training images used to scale the 8-bit classifier input", DefaultValueFactory = _ => 2000 };
-        var output = new Option<FileInfo>("--out") { Description = "deployment model file (.gndm), written atomically", Required = true };
+        var calibration = new Option<int>("--calibration") { Description = "training images used to scale the 8-bit classifier input", DefaultValueFactory = _ => 2000 }.AtLeast(1);
+        var output = new Option<FileInfo>("--out") { Description = "deployment model file (.gndm), written atomically", Required = true }.FileToWrite();
         var evaluate = new Option<bool>("--evaluate") { Description = "print the float model's and the int8 reference's top-1 accuracy on the test set" };
         var command = new Command("export-int8", "Quantise a full-precision checkpoint to an int8 deployment model");
         command.Arguments.Add(checkpoint);

@@ -15,10 +15,10 @@ public static class GenerateCommand
     public static Command Create()
     {
         var model = new Argument<FileInfo>("model") { Description = "deployment model file (.gndm)" };
-        var board = new Option<string>("--board") { Description = "target board: " + string.Join(", ", Boards.All.Select(b => b.Name)), DefaultValueFactory = _ => "mps2-an386" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "output folder (replaced atomically)", Required = true };
+        var board = new Option<string>("--board") { Description = "target board: " + string.Join(", ", Boards.All.Select(b => b.Name)), DefaultValueFactory = _ => "mps2-an386" }.KnownBoard();
+        var output = new Option<DirectoryInfo>("--out") { Description = "output folder (replaced atomically)", Required = true }.FolderToWrite();
         var images = new Option<FileInfo?>("--images") { Description = "IDX images to embed as test data (gn_test_data.c)" };
-        var count = new Option<int>("--count") { Description = "how many test images to embed", DefaultValueFactory = _ => 32 };
+        var count = new Option<int>("--count") { Description = "how many test images to embed", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var command = new Command("generate", "Generate a complete firmware source tree (CMake preset, board, runtime, model library) for a board");
         command.Arguments.Add(model);
         command.Options.Add(board);
@@ -51,9 +51,9 @@ public static class GenerateCommand
         {
             throw new UserInputException($"{path}: images are {idx.Rows}x{idx.Columns} ({idx.ImageBytes} bytes), the model expects {inputBytes} bytes");
         }
-        if (count < 1)
+        if (count < 1 || count > idx.Count)
         {
-            throw new UserInputException($"--count must be at least 1, found {count}");
+            throw new UserInputException($"--count {count}: {Path.GetFileName(path)} holds {idx.Count} images; 1 to {idx.Count} is accepted");
         }
         return idx.Take(count);
     }

@@ -13,7 +13,7 @@ public static class InferCommand
     {
         var model = new Argument<FileInfo>("model") { Description = "deployment model file (.gndm)" };
         var images = new Option<FileInfo>("--images") { Description = "IDX images file (uint8, idx3)", Required = true };
-        var first = new Option<int?>("--first") { Description = "only the first N images" };
+        var first = new Option<int?>("--first") { Description = "only the first N images" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "print {\"logits\": [[...], ...]} instead of lines" };
         var command = new Command("infer", "Run the managed integer reference and print int32 logits per image");
         command.Arguments.Add(model);
@@ -28,7 +28,11 @@ public static class InferCommand
             {
                 throw new UserInputException($"images are {idx.Rows}x{idx.Columns} ({idx.ImageBytes} bytes), the model expects {m.InputBytes} bytes");
             }
-            int n = Math.Min(parse.GetValue(first) ?? idx.Count, idx.Count);
+            int n = parse.GetValue(first) ?? idx.Count;
+            if (n > idx.Count)
+            {
+                throw new UserInputException($"--first {n}: {parse.GetValue(images)!.Name} holds {idx.Count} images; 1 to {idx.Count} is accepted");
+            }
             var logits = new ReferenceExecutor(m).InferMany(idx.Take(n));
             if (parse.GetValue(json))
             {

@@ -27,11 +27,11 @@ public static class ReportCommand
         var opt = new Option<string>("--opt") { Description = "comma-separated GCC optimisation levels, e.g. O2,Os,O3, each optionally with :perchannel (the per-channel kernels on every core instead of the vertical kernel of the Thumb-2 cores: for 2- and 4-bit activations less flash, more instructions); one firmware build per level", DefaultValueFactory = _ => "O2" };
         var dataset = new Option<string>("--dataset") { Description = "test set for accuracy: mnist, fashion-mnist, or none", DefaultValueFactory = _ => "mnist" };
         var data = new Option<DirectoryInfo?>("--data") { Description = "data set folder (default .cache/mnist/package/data or .cache/fashion-mnist)" };
-        var testCount = new Option<int>("--test-count") { Description = "test images for accuracy (C# integer reference; 0 = whole test set)", DefaultValueFactory = _ => 0 };
-        var images = new Option<int>("--images") { Description = "test images embedded in each firmware and run in QEMU (instructions are their mean; their logits are checked)", DefaultValueFactory = _ => 1 };
-        var waitStates = new Option<int>("--flash-wait-states") { Description = "flash wait states of the cycle-estimate timing model (docs/timing-model.md)", DefaultValueFactory = _ => 0 };
-        var jobs = new Option<int>("--jobs") { Description = "cells (build + QEMU run) at once", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var output = new Option<DirectoryInfo>("--out") { Description = "folder for report.md, report.csv, report.json and the charts, SVG and PNG (builds go to its work/ subfolder)", Required = true };
+        var testCount = new Option<int>("--test-count") { Description = "test images for accuracy (C# integer reference; 0 = whole test set)", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var images = new Option<int>("--images") { Description = "test images embedded in each firmware and run in QEMU (instructions are their mean; their logits are checked)", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var waitStates = new Option<int>("--flash-wait-states") { Description = "flash wait states of the cycle-estimate timing model (docs/timing-model.md)", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var jobs = new Option<int>("--jobs") { Description = "cells (build + QEMU run) at once", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) }.AtLeast(1);
+        var output = new Option<DirectoryInfo>("--out") { Description = "folder for report.md, report.csv, report.json and the charts, SVG and PNG (builds go to its work/ subfolder)", Required = true }.FolderToWrite();
         var json = new Option<bool>("--json") { Description = "also print the JSON document to stdout (progress goes to stderr)" };
         var command = new Command("report",
             "Flash, RAM, exact instructions, estimated cycles and accuracy of every model on every core and optimisation level: "

@@ -18,24 +18,24 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = DataOptions.DataFolder();
-        var bases = new Option<int>("--bases") { Description = "K, binary bases per group (1 = the direct-quantization baseline)", DefaultValueFactory = _ => 2 };
-        var bits = new Option<int>("--bits") { Description = "activation bits: 1, 2 or 4 (32 = full-precision parent with float weights)", DefaultValueFactory = _ => 2 };
-        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 3 };
-        var lr = new Option<float>("--lr") { Description = "initial learning rate (cosine decay)", DefaultValueFactory = _ => 0.05f };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd (Nesterov, momentum 0.9), adam or adamw", DefaultValueFactory = _ => "sgd" };
-        var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 128 };
-        var seed = new Option<int>("--seed") { Description = "random seed (weights, shuffling)", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores)", DefaultValueFactory = _ => 0 };
-        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs a TorchSharp CUDA package; only cpu is tested here)", DefaultValueFactory = _ => "cpu" };
-        var shift = new Option<int>("--max-shift") { Description = "random shift augmentation in pixels", DefaultValueFactory = _ => 0 };
-        var limit = new Option<int?>("--train-count") { Description = "use only N evenly spaced training images" };
-        var bnBatches = new Option<int>("--bn-batches") { Description = "training batches per batch-norm layer when re-estimating statistics after training (0 = off)", DefaultValueFactory = _ => 20 };
-        var output = new Option<FileInfo>("--out") { Description = "checkpoint file (PyTorch format, written atomically after every epoch)", Required = true };
+        var bases = new Option<int>("--bases") { Description = "K, binary bases per group (1 = the direct-quantization baseline)", DefaultValueFactory = _ => 2 }.AtLeast(1);
+        var bits = new Option<int>("--bits") { Description = "activation bits: 1, 2 or 4 (32 = full-precision parent with float weights)", DefaultValueFactory = _ => 2 }.OneOf(1, 2, 4, 32);
+        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var lr = new Option<float>("--lr") { Description = "initial learning rate (cosine decay)", DefaultValueFactory = _ => 0.05f }.Positive();
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (Nesterov, momentum 0.9), adam or adamw", DefaultValueFactory = _ => "sgd" }.OneOf("sgd", "adam", "adamw");
+        var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 128 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "random seed (weights, shuffling)", DefaultValueFactory = _ => 1 }.WholeNumber();
+        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores)", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs a TorchSharp CUDA package; only cpu is tested here)", DefaultValueFactory = _ => "cpu" }.OneOf("cpu", "cuda");
+        var shift = new Option<int>("--max-shift") { Description = "random shift augmentation in pixels", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var limit = new Option<int?>("--train-count") { Description = "use only N evenly spaced training images" }.AtLeast(1);
+        var bnBatches = new Option<int>("--bn-batches") { Description = "training batches per batch-norm layer when re-estimating statistics after training (0 = off)", DefaultValueFactory = _ => 20 }.AtLeast(0);
+        var output = new Option<FileInfo>("--out") { Description = "checkpoint file (PyTorch format, written atomically after every epoch)", Required = true }.FileToWrite();
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint at --out" };
         var parentFile = new Option<FileInfo?>("--parent") { Description = "initialise from this checkpoint (the paper's recipe for binary networks: a trained full-precision parent); entries are matched by name, extra bases get a little noise" };
-        var parentEpochs = new Option<int>("--parent-epochs") { Description = "first train a full-precision parent (W32A32) for N epochs into OUT.parent.ckpt, then this model from it (0 = no parent)", DefaultValueFactory = _ => 0 };
+        var parentEpochs = new Option<int>("--parent-epochs") { Description = "first train a full-precision parent (W32A32) for N epochs into OUT.parent.ckpt, then this model from it (0 = no parent)", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var distill = new Option<float>("--distill") { Description = "weight w in [0, 1] of knowledge distillation from the parent: loss = (1 - w) cross-entropy + w T^2 KL(parent || model) (needs --parent or --parent-epochs; 0 = off)", DefaultValueFactory = _ => 0f };
-        var temperature = new Option<float>("--distill-temperature") { Description = "temperature T of the distillation loss", DefaultValueFactory = _ => 1f };
+        var temperature = new Option<float>("--distill-temperature") { Description = "temperature T of the distillation loss", DefaultValueFactory = _ => 1f }.Positive();
         var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg/.png and NAME.result.json next to the checkpoint" };
         var command = new Command("train", "Train a Group-Net (v1 from flags, or any structure from --config)");
         foreach (var o in new Option[] { data, bases, bits, epochs, lr, optimizer, batch, seed, threads, device, shift, limit, bnBatches, parentFile, parentEpochs, distill, temperature, output, resume, config })
@@ -125,7 +125,7 @@ public static class TrainCommand
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new UserInputException($"--bases {k} --bits {a}: {e.Message.Split(Environment.NewLine)[0]}");
+            throw new UserInputException($"--bases {k} --bits {a}: {UserError.Describe(e)}");
         }
         var kind = parse.GetValue(optimizer)!.Trim().ToLowerInvariant() switch
         {
@@ -141,12 +141,14 @@ public static class TrainCommand
             parse.GetValue(batch), model, recipe, new AugmentationConfig(parse.GetValue(shift), false));
     }
 
-    /// <summary>Runs with live progress bars on a terminal; on a pipe or in CI, one line per epoch.</summary>
+    /// <summary>Runs with live progress bars on a terminal; in a file, a pipe or CI, plain lines (<see cref="ProgressLines"/>
+    /// every quarter of an epoch, then the epoch's line with its test accuracy), each written once.</summary>
     private static RunResult Run(RunConfig run, string checkpoint, GroupNet.Trainer.Data.TrainTestSplit split, string? parent, int threads, string device, bool resume)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (!ConsoleOutput.CanRedraw)
         {
-            return new ExperimentRunner(threads, Console.Out, device) { CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
+            var lines = new ProgressLines(Console.Out, run.Name);
+            return new ExperimentRunner(threads, Console.Out, device) { Progress = lines, CollectWrappersEachStep = true }.Run(run, checkpoint, split, parent, resume);
         }
         var log = new StringWriter(CultureInfo.InvariantCulture);
         RunResult? result = null;

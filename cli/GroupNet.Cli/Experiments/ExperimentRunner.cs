@@ -95,7 +95,7 @@ public sealed class ExperimentRunner(int threads, TextWriter log, string device 
             trainer.SaveCheckpoint(checkpoint, metadata);
             MetricsFiles.WriteMetrics(checkpoint, metrics, title);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{config.Name}] epoch {r.Epoch + 1}/{recipe.Epochs}: loss {r.Loss:F4}, train {100 * r.TrainAccuracy:F2}%, test top-1 {100 * eval.Accuracy:F2}% top-5 {100 * eval.Top5Accuracy:F2}%, {r.Seconds:F0} s"));
+                $"[{config.Name}] epoch {r.Epoch + 1}/{recipe.Epochs}: loss {r.Loss:F4}, train {100 * r.TrainAccuracy:F2}%, test top-1 {100 * eval.Accuracy:F2}% top-5 {100 * eval.Top5Accuracy:F2}%, {r.ImagesPerSecond:F0} img/s, {r.Seconds:F0} s"));
         }
         // The last epoch's evaluation is of this very model; only a run resumed after its last epoch evaluates anew.
         var final = lastEpoch ?? ModelTrainer.Evaluate(model, test, device: context.Device);

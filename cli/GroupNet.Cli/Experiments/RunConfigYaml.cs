@@ -118,8 +118,21 @@ public static class RunConfigYaml
         {
             e = e.InnerException;
         }
-        return e.Message;
+        // YamlDotNet names the .NET type it wanted ("... into type System.String, System.Private.CoreLib, Version=...");
+        // say what kind of value belongs there instead.
+        var wrongType = System.Text.RegularExpressions.Regex.Match(e.Message, @"deserialize the node into type ([\w.]+)");
+        return wrongType.Success ? $"expected {KindOfValue(wrongType.Groups[1].Value)} here" : e.Message;
     }
+
+    private static string KindOfValue(string typeName) => typeName switch
+    {
+        "System.String" => "a single value (text)",
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Single" or "System.Double" or "System.Nullable" => "a number",
+        "System.Boolean" => "true or false",
+        _ when typeName.EndsWith("Dto", StringComparison.Ordinal) => "a mapping (key: value lines)",
+        _ => "a different kind of value",
+    };
 
     private static RunConfig Convert(RunDto d, string source, string field)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using GroupNet.Codegen;
+using GroupNet.Deployment.Model;
 using GroupNet.Deployment.Reference;
 using GroupNet.Firmware;
 using GroupNet.Firmware.Size;
@@ -81,7 +82,7 @@ public sealed class ReportRunner(string repoRoot, string workDir)
             return cell with { Status = "error: " + FirstLine(ex.Message), Seconds = watch.Elapsed.TotalSeconds };
         }
 
-        var layerNames = m.Model.Layers.Select(l => l.Name).ToArray();
+        var layerNames = m.Model.Layers.Select(l => LayerNames.Display(l.Name)).ToArray();
         var memory = MemoryBreakdown.Read(build.ElfPath, layerNames);
         QemuRunResult run;
         try
@@ -107,7 +108,7 @@ public sealed class ReportRunner(string repoRoot, string workDir)
             bool isHead = !isLayer && row.Name.StartsWith("gn_linear", StringComparison.Ordinal);
             var bytes = isLayer ? memory.Layers.FirstOrDefault(l => l.Name == row.Name)
                 : isHead ? memory.Layers.FirstOrDefault(l => l.Index == -1) : null;
-            layers.Add(new ReportLayer(isHead ? "head" : row.Name, isLayer ? "layer" : isHead ? "head" : "other",
+            layers.Add(new ReportLayer(isHead ? LayerNames.Head : row.Name, isLayer ? "layer" : isHead ? "head" : "other",
                 profile.PerInference(row), PerInference(TimingModel.Estimate(row.Total, timing, grid.FlashWaitStates).Cycles),
                 bytes?.WeightBytes ?? 0, bytes?.TableBytes ?? 0, bytes?.CodeBytes ?? 0));
         }

@@ -8,11 +8,8 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
 {
     public sealed record Result(string Code, IReadOnlyList<CTable> Tables, string FunctionName, IReadOnlyList<int> Inputs);
 
-    public static string Identifier(string name)
-    {
-        var chars = name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '_').ToArray();
-        return new string(chars);
-    }
+    /// <summary>A name as a C identifier fragment: <see cref="LayerNames.Display"/>, so the C says what `inspect` and `report` say.</summary>
+    public static string Identifier(string name) => LayerNames.Display(name);
 
     public Result Emit(DeploymentModel model, int index)
     {

@@ -52,10 +52,10 @@ public sealed record LayerStatistics(
             string kind = layer.Terms.Length == 1 ? TermKind(layer.Terms[0]) : $"sum of {layer.Terms.Length}";
             int bits = layer.Epilogue switch { ThresholdEpilogue t => t.Bits, RequantizeEpilogue => 8, _ => 32 };
             string shape = output.Kind == TensorKind.Pooled ? $"{output.Channels} (pooled)" : $"{output.Height}x{output.Width}x{output.Channels}";
-            rows.Add(new LayerStatistics(layer.Name, kind, shape, bits, layer.Terms.Length, parameters, binaryMacs, int8Macs, weightBytes, parameterBytes, output.ByteSize) { BinaryOps = binaryOps });
+            rows.Add(new LayerStatistics(LayerNames.Display(layer.Name), kind, shape, bits, layer.Terms.Length, parameters, binaryMacs, int8Macs, weightBytes, parameterBytes, output.ByteSize) { BinaryOps = binaryOps });
         }
         var h = model.Head;
-        rows.Add(new LayerStatistics(h.Name, "int8 linear", $"{h.OutFeatures}", 32, 1, (long)h.InFeatures * h.OutFeatures + h.OutFeatures,
+        rows.Add(new LayerStatistics(LayerNames.Head, "int8 linear", $"{h.OutFeatures}", 32, 1, (long)h.InFeatures * h.OutFeatures + h.OutFeatures,
             0, (long)h.InFeatures * h.OutFeatures, h.Weights.Length, h.Bias.Length * 4L + h.InFeatures * 12L, h.OutFeatures * 4L));
         return rows;
     }

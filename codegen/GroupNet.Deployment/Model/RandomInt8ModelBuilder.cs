@@ -57,7 +57,7 @@ public sealed class RandomInt8ModelBuilder
         int c0 = Channels[0];
         var (stem, stemSpread) = Conv(image, c0, new ConvGeometry(3, 1, 1), Ones(c0));
         var current = Add("stem_out", TensorKind.Uint8, ImageSize, c0, 8);
-        layers.Add(new AccumulateLayer("stem", current.Id, c0, new EquatableArray<Term>([stem]), Requantize(c0, stemSpread)));
+        layers.Add(new AccumulateLayer(LayerNames.Stem, current.Id, c0, new EquatableArray<Term>([stem]), Requantize(c0, stemSpread)));
         double pooledSpread = 1;
         for (int g = 0; g < Channels.Count; g++)
         {
@@ -66,7 +66,7 @@ public sealed class RandomInt8ModelBuilder
             int size = conv3.OutputSize(current.Height);
             var (conv1, s1) = Conv(current, cout, conv3, Ones(cout));
             var hidden = Add($"g{g}_h", TensorKind.Uint8, size, cout, 8);
-            layers.Add(new AccumulateLayer($"g{g}_conv1", hidden.Id, cout, new EquatableArray<Term>([conv1]), Requantize(cout, s1)));
+            layers.Add(new AccumulateLayer(LayerNames.Of($"g{g}.conv1"), hidden.Id, cout, new EquatableArray<Term>([conv1]), Requantize(cout, s1)));
             bool last = g == Channels.Count - 1;
             // The pooled layer's bound is multiplied by H*W: unit multipliers keep it within int32.
             int[] Mult(int c) => last ? Ones(c) : Small(c);
@@ -84,7 +84,7 @@ public sealed class RandomInt8ModelBuilder
                 spread += ss * 4;
             }
             var output = last ? Add("pooled", TensorKind.Pooled, 1, cout, 32) : Add($"g{g}_out", TensorKind.Uint8, size, cout, 8);
-            layers.Add(new AccumulateLayer($"g{g}_sum", output.Id, cout, new EquatableArray<Term>(terms),
+            layers.Add(new AccumulateLayer(LayerNames.Sum($"g{g}"), output.Id, cout, new EquatableArray<Term>(terms),
                 last ? new PooledEpilogue() : Requantize(cout, spread)));
             if (last)
             {
@@ -96,7 +96,7 @@ public sealed class RandomInt8ModelBuilder
         }
 
         int features = current.Channels;
-        var provisional = new LinearHead("head", current.Id, features, NumClasses,
+        var provisional = new LinearHead(LayerNames.Head, current.Id, features, NumClasses,
             new EquatableArray<int>(Enumerable.Repeat(1, features).ToArray()), new EquatableArray<long>(new long[features]), 1,
             new EquatableArray<sbyte>(Enumerable.Range(0, features * NumClasses).Select(_ => (sbyte)rng.Next(-127, 128)).ToArray()),
             new EquatableArray<int>(Enumerable.Range(0, NumClasses).Select(_ => rng.Next(-20000, 20001)).ToArray()));

@@ -69,7 +69,7 @@ public sealed class RandomModelBuilder
         var stemTerm = new PendingTerm(image, c0, 255L * 127 * 9, Math.Sqrt(9 * (255.0 * 255 / 3) * (127.0 * 127 / 3)),
             m => new Int8ConvTerm(image.Id, stemGeom, new EquatableArray<sbyte>(stemWeights), m));
         var current = state.AddTensor("stem_out", activations, ImageSize, ImageSize, c0, ActivationBits);
-        state.AddLayer("stem", current, [stemTerm], pooled: false, pixels: ImageSize * ImageSize);
+        state.AddLayer(LayerNames.Stem, current, [stemTerm], pooled: false, pixels: ImageSize * ImageSize);
 
         for (int g = 0; g < Channels.Count; g++)
         {
@@ -85,7 +85,7 @@ public sealed class RandomModelBuilder
             for (int k = 0; k < Branches; k++)
             {
                 var branchOut = state.AddTensor($"g{g}_b{k}_out", activations, outSize, outSize, cout, ActivationBits);
-                state.AddLayer($"g{g}_b{k}", branchOut, [state.BinaryConv(groupIn, cout, conv3)], pooled: false, pixels: outSize * outSize);
+                state.AddLayer(LayerNames.Of($"g{g}.b{k}"), branchOut, [state.BinaryConv(groupIn, cout, conv3)], pooled: false, pixels: outSize * outSize);
                 branches.Add(branchOut);
             }
             var terms = branches.Select(b => state.BinaryConv(b, cout, new ConvGeometry(3, 1, 1))).ToList();
@@ -104,7 +104,7 @@ public sealed class RandomModelBuilder
             var sumOut = last
                 ? state.AddTensor("pooled", TensorKind.Pooled, 1, 1, cout, 32)
                 : state.AddTensor($"g{g}_out", activations, outSize, outSize, cout, ActivationBits);
-            state.AddLayer($"g{g}_sum", sumOut, terms, pooled: last, pixels: outSize * outSize);
+            state.AddLayer(LayerNames.Sum($"g{g}"), sumOut, terms, pooled: last, pixels: outSize * outSize);
             current = sumOut;
         }
 
@@ -249,7 +249,7 @@ public sealed class RandomModelBuilder
             }
             var weights = Enumerable.Range(0, c * classes).Select(_ => (sbyte)Rng.Next(-127, 128)).ToArray();
             var bias = Enumerable.Range(0, classes).Select(_ => Rng.Next(-20000, 20001)).ToArray();
-            return new LinearHead("head", pooled.Id, c, classes, new EquatableArray<int>(mq), new EquatableArray<long>(oq), shift,
+            return new LinearHead(LayerNames.Head, pooled.Id, c, classes, new EquatableArray<int>(mq), new EquatableArray<long>(oq), shift,
                 new EquatableArray<sbyte>(weights), new EquatableArray<int>(bias));
         }
     }

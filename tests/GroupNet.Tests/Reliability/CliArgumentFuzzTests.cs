@@ -30,6 +30,10 @@ public sealed class CliArgumentFuzzTests : IDisposable
         File.WriteAllBytes(Path.Combine(_dir, "garbage.bin"), Bytes(rng, 3000));
         File.WriteAllBytes(Path.Combine(_dir, "fake.ckpt"), [.. "GNCKPT01"u8, .. Bytes(rng, 200)]);
         File.WriteAllBytes(Path.Combine(_dir, "images6x6.idx"), Idx(IdxFile.ImagesMagic, [5, 6, 6], 5 * 36, rng));
+        // Fits the model: only named cases use it (asking for more images than it holds), never the random vectors,
+        // which would otherwise build and emulate firmware.
+        File.WriteAllBytes(Path.Combine(_dir, "five8x8.idx"), Idx(IdxFile.ImagesMagic, [5, 8, 8], 5 * 64, rng));
+        File.WriteAllText(Path.Combine(_dir, "a-file"), "not a folder");
         File.WriteAllBytes(Path.Combine(_dir, "truncated.idx"), Idx(IdxFile.ImagesMagic, [5, 8, 8], 100, rng));
         File.WriteAllBytes(Path.Combine(_dir, "labels.idx"), Idx(IdxFile.LabelsMagic, [5], 5, rng));
         File.WriteAllText(Path.Combine(_dir, "broken.yaml"), "name: [unclosed\nmodel: {bases: 2\n");
@@ -87,6 +91,13 @@ public sealed class CliArgumentFuzzTests : IDisposable
         "no-such-board", "nrf52", "ü/😀", "..", "/", "@args.rsp", "@missing.rsp", "@garbage.bin", "-1.5", "0x10",
     ];
 
+    /// <summary>Phrases of .NET's own exception messages and type names, which say nothing to a user of the tool.</summary>
+    private static readonly string[] DotNetWords =
+    [
+        "(Parameter '", "Specified argument was out of the range", "System.", "Exception", "Nullable`1", "Actual value was",
+        "Cannot create '", "already exists", "Could not find",
+    ];
+
     /// <summary>Checks one run; returns its exit code and whether it failed past parsing (in a command's own checks).</summary>
     private (int ExitCode, bool PastParsing) Check(string[] args)
     {
@@ -95,6 +106,10 @@ public sealed class CliArgumentFuzzTests : IDisposable
         run.Unhandled.Should().BeNull($"{what} must not throw ({run})");
         run.Stderr.Should().NotContain("   at ", $"{what} prints no stack trace");
         run.Stdout.Should().NotContain("   at ", $"{what} prints no stack trace");
+        foreach (var dotnetWords in DotNetWords)
+        {
+            run.Stderr.Should().NotContain(dotnetWords, $"{what}: errors are in the user's words, not .NET's");
+        }
         if (run.ExitCode == 0)
         {
             run.Stderr.Should().BeEmpty($"{what} succeeded");
@@ -157,6 +172,36 @@ public sealed class CliArgumentFuzzTests : IDisposable
         {
             Check(args).ExitCode.Should().Be(2, "groupnet " + string.Join(" ", args) + " is bad input");
         }
+    }
+
+    /// <summary>Each bad value gives one line that names the option and the value given and says what is accepted.</summary>
+    [Theory]
+    [InlineData("--first -1: a whole number of 1 or more is accepted", "infer", "valid.gndm", "--images", "five8x8.idx", "--first", "-1")]
+    [InlineData("--first 0: a whole number of 1 or more is accepted", "infer", "valid.gndm", "--images", "five8x8.idx", "--first", "0")]
+    [InlineData("--first 'abc': a whole number of 1 or more is accepted", "infer", "valid.gndm", "--images", "five8x8.idx", "--first", "abc")]
+    [InlineData("--first 6: five8x8.idx holds 5 images; 1 to 5 is accepted", "infer", "valid.gndm", "--images", "five8x8.idx", "--first", "6")]
+    [InlineData("--count 6: five8x8.idx holds 5 images; 1 to 5 is accepted", "emulate", "valid.gndm", "--images", "five8x8.idx", "--count", "6")]
+    [InlineData("--count 0: a whole number of 1 or more is accepted", "emulate", "valid.gndm", "--images", "five8x8.idx", "--count", "0")]
+    [InlineData("--count 6: five8x8.idx holds 5 images; 1 to 5 is accepted", "generate", "valid.gndm", "--out", "g", "--images", "five8x8.idx", "--count", "6")]
+    [InlineData("--board 'nrf52' is not accepted; use one of microbit, mps2-an385,", "generate", "valid.gndm", "--out", "g", "--board", "nrf52")]
+    [InlineData("--board 'nrf52' is not accepted; use one of microbit, mps2-an385,", "emulate", "valid.gndm", "--images", "five8x8.idx", "--board", "nrf52")]
+    [InlineData("a-file is a file; give a folder", "generate", "valid.gndm", "--out", "a-file")]
+    [InlineData("a-file is a file, so it cannot hold", "generate", "valid.gndm", "--out", "a-file/firmware")]
+    [InlineData("a-file is a file, so it cannot hold", "emulate", "valid.gndm", "--images", "five8x8.idx", "--out", "a-file/work")]
+    [InlineData("empty-folder is a folder; give a file name", "export", "fake.ckpt", "--out", "empty-folder")]
+    [InlineData("a-file is a file, so it cannot hold", "train", "--out", "a-file/t.ckpt", "--data", "empty-folder")]
+    [InlineData("--calibration -5: a whole number of 1 or more is accepted", "export", "fake.ckpt", "--out", "m.gndm", "--calibration", "-5")]
+    [InlineData("--epochs 0: a whole number of 1 or more is accepted", "train", "--out", "t.ckpt", "--epochs", "0", "--data", "empty-folder")]
+    [InlineData("--batch 'x': a whole number of 1 or more is accepted", "train", "--out", "t.ckpt", "--batch", "x", "--data", "empty-folder")]
+    [InlineData("--lr '-1': a number above 0 is accepted", "train", "--out", "t.ckpt", "--lr", "-1", "--data", "empty-folder")]
+    [InlineData("--threads -2: a whole number of 0 or more is accepted", "train", "--out", "t.ckpt", "--threads", "-2", "--data", "empty-folder")]
+    [InlineData("--device 'gpu' is not accepted; use one of cpu, cuda", "train", "--out", "t.ckpt", "--device", "gpu", "--data", "empty-folder")]
+    [InlineData("--jobs 0: a whole number of 1 or more is accepted", "report", "valid.gndm", "--out", "r", "--jobs", "0")]
+    public void A_bad_value_is_named_with_what_is_accepted(string expected, params string[] args)
+    {
+        Check(args).ExitCode.Should().Be(2);
+        var run = InProcessCli.Run(_dir, args);
+        run.Stderr.Should().Contain(expected, "groupnet " + string.Join(" ", args));
     }
 
     [Fact]

@@ -83,30 +83,38 @@ public sealed class GroupNetExporter
         builder.SignScales = scales;
 
         var stem = StemValue(model, config);
+        // Layers are named after what they compute (LayerNames): a group's input quantiser is the layer that computes
+        // what came before it, the stem or the previous group's sum.
         RealValue features;
+        string featuresLayer;
         if (model.Trunks is { } trunks)
         {
             var outputs = new List<RealValue>();
             for (int k = 0; k < trunks.Count; k++)
             {
                 var x = stem;
+                string computedBy = LayerNames.Of($"t{k}.{LayerNames.Stem}");
                 for (int g = 0; g < trunks[k].Groups.Count; g++)
                 {
-                    x = builder.Group(trunks[k].Groups[g], x, $"t{k}.g{g}");
+                    x = builder.Group(trunks[k].Groups[g], x, $"t{k}.g{g}", computedBy);
+                    computedBy = LayerNames.Sum(LayerNames.Of($"t{k}.g{g}"));
                 }
                 outputs.Add(x.Scaled(TensorValues.At(model.TrunkScales!, k)));
             }
             features = RealValue.Sum(outputs);
+            featuresLayer = LayerNames.Sum("trunks");
         }
         else
         {
             features = stem;
+            featuresLayer = LayerNames.Stem;
             for (int g = 0; g < model.Groups!.Count; g++)
             {
-                features = builder.Group(model.Groups[g], features, $"g{g}");
+                features = builder.Group(model.Groups[g], features, $"g{g}", featuresLayer);
+                featuresLayer = LayerNames.Sum(LayerNames.Of($"g{g}"));
             }
         }
-        var (pooled, pooledUnit) = builder.Pool(features);
+        var (pooled, pooledUnit) = builder.Pool(features, featuresLayer);
         var (weights, bias) = ClassifierWeights(model.Classifier);
         return builder.Finish(name, description, pooled, pooledUnit, features.Bias, weights, bias, config.NumClasses, calibrationImages);
     }
@@ -203,10 +211,11 @@ public sealed class GroupNetExporter
             return t;
         }
 
-        /// <summary>A group: q0 = InputQuant(InputBn(x)), output sum_k lambda_k base_k(q0).</summary>
-        public RealValue Group(BaseGroup group, RealValue input, string name)
+        /// <summary>A group: q0 = InputQuant(InputBn(x)), output sum_k lambda_k base_k(q0); <paramref name="inputLayer"/>
+        /// names the layer that computes q0 (after what computed x).</summary>
+        public RealValue Group(BaseGroup group, RealValue input, string name, string inputLayer)
         {
-            var q0 = Quantize(input, BnOf(group.InputBn), group.InputQuant, $"{name}.q0");
+            var q0 = Quantize(input, BnOf(group.InputBn), group.InputQuant, $"{name}.q0", inputLayer);
             var outputs = new List<RealValue>();
             for (int k = 0; k < group.Bases.Count; k++)
             {
@@ -228,7 +237,7 @@ public sealed class GroupNetExporter
             var x = Base(chain.Blocks[0], q0, $"{name}.k0");
             for (int j = 1; j < chain.Blocks.Count; j++)
             {
-                var q = Quantize(x, BnOf(chain.Norms[j - 1]), chain.Quants[j - 1], $"{name}.k{j}.q0");
+                var q = Quantize(x, BnOf(chain.Norms[j - 1]), chain.Quants[j - 1], $"{name}.k{j}.q0", LayerNames.Sum(LayerNames.Of($"{name}.k{j - 1}")));
                 x = Base(chain.Blocks[j], q, $"{name}.k{j}");
             }
             return x;
@@ -236,13 +245,13 @@ public sealed class GroupNetExporter
 
         private RealValue Plain(PlainBlock block, Quantized q0, string name)
         {
-            var h = Quantize(ConvBn(block.Conv1, BnOf(block.Bn1), q0, name + ".conv1"), null, block.Quant1, $"{name}.h");
+            var h = Quantize(ConvBn(block.Conv1, BnOf(block.Bn1), q0, name + ".conv1"), null, block.Quant1, $"{name}.h", LayerNames.Of(name));
             return ConvBn(block.Conv2, BnOf(block.Bn2), h, name + ".conv2");
         }
 
         private RealValue Residual(ResidualBlock block, Quantized q0, string name)
         {
-            var h = Quantize(ConvBn(block.Conv1, BnOf(block.Bn1), q0, name + ".conv1"), null, block.Quant1, $"{name}.h");
+            var h = Quantize(ConvBn(block.Conv1, BnOf(block.Bn1), q0, name + ".conv1"), null, block.Quant1, $"{name}.h", LayerNames.Of(name));
             var f = ConvBn(block.Conv2, BnOf(block.Bn2), h, name + ".conv2");
             RealValue shortcut;
             if (block.ShortcutConv is { } sc)
@@ -295,7 +304,8 @@ public sealed class GroupNetExporter
         }
 
         /// <summary>One accumulate layer computing quantiser(after(relu?(r))) as a levels or signs tensor.</summary>
-        public Quantized Quantize(RealValue r, BatchNormParams? after, ActivationQuantizer quantizer, string name)
+        /// <remarks>The tensor is called <paramref name="name"/> (a module path, <c>g1.q0</c>), the layer <paramref name="layer"/>.</remarks>
+        public Quantized Quantize(RealValue r, BatchNormParams? after, ActivationQuantizer quantizer, string name, string layer)
         {
             if (quantizer.Bits != bits)
             {
@@ -327,7 +337,7 @@ public sealed class GroupNetExporter
                 };
                 thresholds.AddRange(ThresholdSearch.Find(level, bound, levels));
             }
-            _layers.Add(new AccumulateLayer(name, tensor.Id, cout, terms, new ThresholdEpilogue(bits, new EquatableArray<int>(thresholds))));
+            _layers.Add(new AccumulateLayer(layer, tensor.Id, cout, terms, new ThresholdEpilogue(bits, new EquatableArray<int>(thresholds))));
             double valueUnit = signs ? SignScale(quantizer, name) : 1.0 / levels;
             return new Quantized(tensor, valueUnit);
         }
@@ -344,14 +354,14 @@ public sealed class GroupNetExporter
 
         /// <summary>The pooled layer: sum over pixels of z = sum_t round(a_t * 2^F) acc_t; returns its tensor and
         /// the real mean feature per pooled unit.</summary>
-        public (TensorSpec Tensor, double Unit) Pool(RealValue r)
+        public (TensorSpec Tensor, double Unit) Pool(RealValue r, string layer)
         {
             int cout = r.Channels;
             _pooledPixels = (long)r.Height * r.Width;
             var d = Enumerable.Repeat(1, cout).ToArray();
-            var (terms, _, _) = ScaleTerms(r.Terms, d, _pooledPixels, cout, "pool", forceFraction: true);
+            var (terms, _, _) = ScaleTerms(r.Terms, d, _pooledPixels, cout, layer, forceFraction: true);
             var tensor = AddTensor("pooled", TensorKind.Pooled, 1, 1, cout, 32);
-            _layers.Add(new AccumulateLayer("pool", tensor.Id, cout, terms, new PooledEpilogue()));
+            _layers.Add(new AccumulateLayer(layer, tensor.Id, cout, terms, new PooledEpilogue()));
             return (tensor, 1.0 / (_pooledPixels * Math.Pow(2, _pooledFractionBits)));
         }
 
@@ -396,7 +406,7 @@ public sealed class GroupNetExporter
             float[] classifierWeight, float[] classifierBias, int classes, IReadOnlyList<byte[]> calibrationImages)
         {
             int features = pooled.Channels;
-            var placeholder = new LinearHead("classifier", pooled.Id, features, classes,
+            var placeholder = new LinearHead(LayerNames.Head, pooled.Id, features, classes,
                 new EquatableArray<int>(new int[features]), new EquatableArray<long>(new long[features]), 1,
                 new EquatableArray<sbyte>(new sbyte[features * classes]), new EquatableArray<int>(new int[classes]));
             var draft = new DeploymentModel(name, description, new EquatableArray<TensorSpec>(_tensors), new EquatableArray<AccumulateLayer>(_layers), placeholder, 1.0);
@@ -467,7 +477,7 @@ public sealed class GroupNetExporter
             return (int)q;
         }).ToArray();
         logitScale = sx * sw;
-        return new LinearHead("classifier", pooledTensor, features, classes,
+        return new LinearHead(LayerNames.Head, pooledTensor, features, classes,
             new EquatableArray<int>(mq), new EquatableArray<long>(oq), shift,
             new EquatableArray<sbyte>(w8), new EquatableArray<int>(b32));
     }

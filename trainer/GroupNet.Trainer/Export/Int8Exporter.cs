@@ -71,7 +71,7 @@ public sealed class Int8Exporter
                 int edge = (int)Math.Round(255 * Math.Clamp(b, 0, 1));
                 (low[o], high[o]) = a >= 0 ? (edge, 255) : (0, edge);
             }
-            layers.Add(new AccumulateLayer("stem", current, c,
+            layers.Add(new AccumulateLayer(LayerNames.Stem, current, c,
                 new EquatableArray<Term>([new Int8ConvTerm(0, stemGeometry, new EquatableArray<sbyte>(stemWeights), Ones(c))]),
                 Requantize(gain, offset, low, high)));
         }
@@ -91,7 +91,7 @@ public sealed class Int8Exporter
             var g1 = Geometry(b0.Conv1);
             int oh = g1.OutputSize(groupInput.Height), ow = g1.OutputSize(groupInput.Width);
             int hidden = AddTensor($"g{g}.h", TensorKind.Uint8, oh, ow, cout);
-            layers.Add(new AccumulateLayer($"g{g}.conv1", hidden, cout,
+            layers.Add(new AccumulateLayer(LayerNames.Of($"g{g}.conv1"), hidden, cout,
                 new EquatableArray<Term>([new Int8ConvTerm(current, g1, new EquatableArray<sbyte>(w1), Ones(cout))]),
                 Requantize(
                     Enumerable.Range(0, cout).Select(o => b0.Bn1.Scale(o) * s1[o]).ToArray(),
@@ -164,7 +164,7 @@ public sealed class Int8Exporter
                 offset[o] = G * beta[o] + H;
             }
             int output = AddTensor(last ? $"g{g}.y" : $"g{g + 1}.q0", TensorKind.Uint8, oh, ow, cout);
-            layers.Add(new AccumulateLayer($"g{g}.sum", output, cout, terms, Requantize(gain, offset, lowBound, highBound)));
+            layers.Add(new AccumulateLayer(LayerNames.Sum($"g{g}"), output, cout, terms, Requantize(gain, offset, lowBound, highBound)));
             current = output;
             lastPixels = oh * ow;
         }
@@ -173,12 +173,12 @@ public sealed class Int8Exporter
         int features = tensors[current].Channels;
         int pooledTensor = AddTensor("pooled", TensorKind.Pooled, 1, 1, features);
         int lastId = current;
-        layers.Add(new AccumulateLayer("pool", pooledTensor, features, new EquatableArray<Term>([new IdentityTerm(lastId, Ones(features))]), new PooledEpilogue()));
+        layers.Add(new AccumulateLayer(LayerNames.Pool, pooledTensor, features, new EquatableArray<Term>([new IdentityTerm(lastId, Ones(features))]), new PooledEpilogue()));
 
         // mean y[c] = scale[c] * pooled / P + (mean[c] - 128 * scale[c]); calibrate its int8 scale sx.
         var perPooled = Enumerable.Range(0, features).Select(c => lastScale[c] / lastPixels).ToArray();
         var bias = Enumerable.Range(0, features).Select(c => lastMean[c] - 128 * lastScale[c]).ToArray();
-        var placeholder = new LinearHead("classifier", pooledTensor, features, p.NumClasses,
+        var placeholder = new LinearHead(LayerNames.Head, pooledTensor, features, p.NumClasses,
             new EquatableArray<int>(new int[features]), new EquatableArray<long>(new long[features]), 1,
             new EquatableArray<sbyte>(new sbyte[features * p.NumClasses]), new EquatableArray<int>(new int[p.NumClasses]));
         var draft = new DeploymentModel(name, description, new EquatableArray<TensorSpec>(tensors), new EquatableArray<AccumulateLayer>(layers), placeholder, 1.0);
@@ -278,7 +278,7 @@ public sealed class Int8Exporter
             return (int)q;
         }).ToArray();
         logitScale = sx * sw;
-        return new LinearHead("classifier", pooledTensor, features, p.NumClasses,
+        return new LinearHead(LayerNames.Head, pooledTensor, features, p.NumClasses,
             new EquatableArray<int>(mq), new EquatableArray<long>(oq), shift, new EquatableArray<sbyte>(w8), new EquatableArray<int>(b32));
     }
 

@@ -37,6 +37,10 @@ public static class TorchSharpNative
         }
     }
 
+    /// <summary>Environment variable naming a Group-Net clone; an installed tool (`dotnet tool install`) whose package
+    /// was packed without the prepared copy takes it from that clone's <c>.cache/torchsharp-compat/</c>.</summary>
+    public const string HomeVariable = "GROUPNET_HOME";
+
     /// <summary>The prepared copy beside <paramref name="baseDirectory"/>, or null when set-up made none.</summary>
     public static string? PreparedCopy(string baseDirectory)
     {
@@ -55,7 +59,8 @@ public static class TorchSharpNative
                 return;
             }
             _loaded = true;
-            if (!OperatingSystem.IsLinux() || PreparedCopy(AppContext.BaseDirectory) is not { } copy)
+            if (!OperatingSystem.IsLinux()
+                || (PreparedCopy(AppContext.BaseDirectory) ?? CloneCopy()) is not { } copy)
             {
                 return;
             }
@@ -76,6 +81,17 @@ public static class TorchSharpNative
     }
 
     private static bool _loaded;
+
+    /// <summary>The copy that set-up prepared in the clone named by <see cref="HomeVariable"/>, if any.</summary>
+    private static string? CloneCopy() =>
+        Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } home
+        && Path.Combine(home, ".cache", CompatFolder, BridgeFile) is var path && File.Exists(path) ? path : null;
+
+    /// <summary>True for the exception TorchSharp throws when its native bridge does not load (on Debian 12 without the
+    /// prepared copy: "doesn't contain a reference to libtorch-cpu-linux-x64"), so a tool can say what to do.</summary>
+    public static bool IsLoadFailure(Exception e) =>
+        e is TypeInitializationException { TypeName: "TorchSharp.torch" } or DllNotFoundException
+        || (e.InnerException is { } inner && IsLoadFailure(inner));
 
     /// <summary>Where the build put LibTorch's libraries: runtimes/linux-x64/native for a portable build, the
     /// application folder itself for a RID-specific one.</summary>

@@ -87,7 +87,8 @@ public static class Checkpoint
             or FormatException or InvalidCastException or NullReferenceException or OverflowException
             or System.Runtime.InteropServices.ExternalException)
         {
-            throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint ({e.GetType().Name}: {e.Message})", e);
+            // The reader's own message says what it found; its exception type is no help to a user.
+            throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint (a torch.save zip archive): {e.Message}", e);
         }
         if (top["format"] is string format)
         {
