@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.nn.modules.batchnorm import _BatchNorm
 
 CHECKPOINT_FORMAT = "groupnet-checkpoint-1"
 
@@ -472,14 +473,14 @@ def reestimate_statistics(model, batches):
     the batch statistics of `batches` (an iterable of input tensors, re-iterated per layer) cumulatively, and each
     1-bit quantiser's estimated_scale becomes the mean beta_n over them. The model ends in eval mode."""
     batches = list(batches)
-    layers = [m for m in model.modules() if isinstance(m, (nn.BatchNorm2d, SignActivationQuantizer))]
+    layers = [m for m in model.modules() if isinstance(m, (_BatchNorm, SignActivationQuantizer))]
     model.eval()
     for m in layers:
         if isinstance(m, SignActivationQuantizer):
             m.estimated_scale.zero_()
     with torch.no_grad():
         for m in layers:
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, _BatchNorm):  # SyncBatchNorm too
                 momentum = m.momentum
                 m.reset_running_stats()
                 m.momentum = None
