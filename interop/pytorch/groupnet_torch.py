@@ -29,6 +29,7 @@ Forward semantics (what the exporter folds into the integer program; docs/intege
   W_q = clamp(round_half_away(W / s), -127, 127) * s; straight-through gradient;
 * k-bit activations (Eq. 2): q = floor(clip(x, 0, 1) * (2^k - 1) + 0.5) / (2^k - 1) (round half up); k = 32 is
   clip(x, 0, 1) only; the gradient passes inside [0, 1] (both ends included);
+* the straight-through estimators apply whenever gradients are on (eval mode too), as in the trainer;
 * 1-bit activations: y = beta_n * sign(x), sign(0) = +1, beta_n = mean |x| over every element of sample n; in eval
   mode a quantiser whose buffer estimated_scale is > 0 uses that constant for every sample (reestimate_statistics
   sets it, as the trainer's statistics pass does); backward is SignActivationQuantizer.cs's;
@@ -150,6 +151,21 @@ class _SignFunction(torch.autograd.Function):
         return dx, None, None
 
 
+class _LevelFunction(torch.autograd.Function):
+    """LevelQuantizerFunction.cs: forward Eq. 2 (clip only for 0 levels), backward dL/dx = dL/dq where 0 <= x <= 1."""
+
+    @staticmethod
+    def forward(ctx, x, levels):
+        ctx.save_for_backward(x)
+        q = x.clamp(0, 1)
+        return q if levels == 0 else q.mul(levels).add(0.5).floor().div(levels)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * ((x >= 0) & (x <= 1)).to(g.dtype), None
+
+
 class SignActivationQuantizer(nn.Module):
     """1-bit activations (SignActivationQuantizer.cs): y = beta_n * sign(x), beta_n = mean |x| of sample n; in eval mode
     the buffer estimated_scale, once > 0, is beta for every sample. `observed` (when a list) collects beta_n."""
@@ -195,20 +211,20 @@ class ActivationQuantizer(nn.Module):
             self.observer(x, self.bits)
         if self.bits == 1:
             return self.sign(x)
+        if x.requires_grad and torch.is_grad_enabled():
+            return _LevelFunction.apply(x, self.levels)
         xc = x.clamp(0, 1)
         if self.bits == 32:
             return xc
-        q = xc.mul(self.levels).add(0.5).floor().div(self.levels)
-        if self.training and torch.is_grad_enabled():
-            return xc + (q - xc).detach()
-        return q
+        return xc.mul(self.levels).add(0.5).floor().div(self.levels)
 
 
-def binary_weight(w, training):
-    """Eq. 1 with the straight-through estimator of BinaryWeightQuantizer.cs (alpha a constant for the backward pass)."""
+def binary_weight(w):
+    """Eq. 1 with the straight-through estimator of BinaryWeightQuantizer.cs (alpha a constant for the backward pass;
+    as there, whenever gradients are on, in eval mode too)."""
     with torch.no_grad():
         wb = w.abs().mean(dim=tuple(range(1, w.dim())), keepdim=True) * sign(w)
-    if training and w.requires_grad and torch.is_grad_enabled():
+    if w.requires_grad and torch.is_grad_enabled():
         passed = w.clamp(-1, 1)
         return wb + (passed - passed.detach())
     return wb
@@ -250,7 +266,7 @@ class BinaryConv2d(Conv2d):
     """Eq. 1: convolves with alpha * sign(W) per output filter; the state holds the latent float weight."""
 
     def binary_weight(self):
-        return binary_weight(self.weight, self.training)
+        return binary_weight(self.weight)
 
     def effective_weight(self):
         return self.binary_weight()

@@ -6,7 +6,9 @@
                                     (K = 2 where K may exceed 1), and a few weight-bit and first/last variants
     pytorch-structure-<name>.pt     save_checkpoint of one seeded model per structure plus samples of the other
                                     options (FIXTURES below): the file `groupnet export` reads
-    pytorch-structure-<name>.json   its configuration, two input images (pixels) and PyTorch's eval-mode logits
+    pytorch-structure-<name>.json   its configuration, two input images (pixels), PyTorch's eval-mode logits, and
+                                    the sum and the sum of |g| of every parameter's gradient of the cross-entropy to
+                                    two labels (eval mode, gradients on: the straight-through estimators)
 
 Every model is filled with seeded values (binary weights with exact zeros and negative zeros, batch-norm affine
 parameters, base scales), then its batch-norm statistics and 1-bit activation scales are re-estimated on seeded
@@ -32,6 +34,7 @@ from groupnet_torch import (ACTIVATION_BITS, NETWORKS, STRUCTURES, GroupNetModel
 
 SEED = 20261207
 CANDIDATES = 1024
+LABELS = [3, 7]
 OUT = os.path.join(HERE, "..", "..", "tests", "GroupNet.Tests", "Trainer", "Golden")
 
 # One checkpoint per structure, with the other options sampled across them (tiny network unless named; the small
@@ -130,6 +133,11 @@ def write_fixture(name, config, generator):
         margin.per_sample = None
         logits = model(images.float() / 255.0)
     save_checkpoint(model, os.path.join(OUT, f"pytorch-structure-{name}.pt"), epoch=3)
+    # The straight-through estimators: eval mode (so batch-norm and the 1-bit scales are those of the logits), with
+    # gradients on, the gradient of the cross-entropy to LABELS of every parameter, as its sum and its sum of |g|.
+    model.zero_grad(set_to_none=True)
+    torch.nn.functional.cross_entropy(model(images.float() / 255.0), torch.tensor(LABELS)).backward()
+    gradients = {n: [float(p.grad.double().sum()), float(p.grad.double().abs().sum())] for n, p in model.named_parameters()}
     found = 1.0 if margin.per_sample is None else float(margin.per_sample.min())
     with open(os.path.join(OUT, f"pytorch-structure-{name}.json"), "w") as f:
         json.dump({
@@ -141,6 +149,8 @@ def write_fixture(name, config, generator):
             "margin": found,
             "images": [img.flatten().tolist() for img in images],
             "logits": [[float(v) for v in row] for row in logits],
+            "labels": LABELS,
+            "gradients": gradients,
         }, f, indent=1)
         f.write("\n")
     print(f"{name}: {config.describe()}, {len(model.state_dict())} entries, margin {found:.3g}, "

@@ -157,6 +157,40 @@ public sealed class PyTorchStructureTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Fixtures))]
+    public void The_straight_through_gradients_are_PyTorchs(string name)
+    {
+        var json = FixtureJson(name);
+        using var context = new TrainingContext(seed: 1, threads: 1);
+        using var model = ModelCheckpoint.Load(Golden($"pytorch-structure-{name}.pt"), context);
+        var images = Images(json);
+        var labels = json.GetProperty("labels").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var expected = json.GetProperty("gradients").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(e => e.GetDouble()).ToArray());
+        var c = model.Config;
+        var actual = new Dictionary<string, double[]>();
+        using (var scope = NewDisposeScope())
+        {
+            // Eval mode with gradients on, as the fixture script: the logits above, through the straight-through estimators.
+            model.eval();
+            model.zero_grad();
+            var input = tensor(images.SelectMany(i => i.Select(p => p / 255f)).ToArray(), [images.Length, c.InputChannels, c.InputHeight, c.InputWidth]);
+            nn.functional.cross_entropy(model.forward(input), tensor(labels)).backward();
+            foreach (var (parameter, p) in model.named_parameters())
+            {
+                var g = p.grad!.to(ScalarType.Float64);
+                actual[parameter] = [g.sum().item<double>(), g.abs().sum().item<double>()];
+            }
+        }
+        actual.Keys.Should().BeEquivalentTo(expected.Keys);
+        expected.Values.Select(v => v[1]).Max().Should().BeGreaterThan(1e-3, "the gradients are not all zero");
+        var mismatches = expected
+            .Where(kv => kv.Value.Zip(actual[kv.Key], (e, a) => Math.Abs(a - e) <= 1e-5 + 1e-3 * Math.Abs(e)).Any(ok => !ok))
+            .Select(kv => $"{kv.Key}: sum {actual[kv.Key][0]:G6} |sum| {actual[kv.Key][1]:G6} vs PyTorch {kv.Value[0]:G6} {kv.Value[1]:G6}")
+            .ToList();
+        mismatches.Should().BeEmpty($"{mismatches.Count} of {expected.Count} gradients differ from PyTorch's (first 8: {string.Join("; ", mismatches.Take(8))})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
     public void Groupnet_export_takes_the_PyTorch_checkpoint(string name)
     {
         var json = FixtureJson(name);
