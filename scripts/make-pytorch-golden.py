@@ -57,7 +57,7 @@ class Probe:
     def __init__(self):
         self.margin = None
 
-    def observe(self, x):
+    def observe(self, x, bits=BITS):
         inside = (x >= 0) & (x <= 1)
         scaled = x.double() * LEVELS
         distance = ((scaled - torch.floor(scaled) - 0.5).abs() / LEVELS).where(inside, torch.full_like(scaled, 1.0))

@@ -32,7 +32,7 @@ class Margin:
     def __init__(self):
         self.per_sample = None
 
-    def __call__(self, x):
+    def __call__(self, x, bits=2):
         inside = (x >= 0) & (x <= 1)
         scaled = x.double() * 3
         distance = ((scaled - torch.floor(scaled) - 0.5).abs() / 3).where(inside, torch.full_like(scaled, 1.0))

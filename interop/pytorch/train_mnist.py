@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Trains the tiny Group-Net (groupnet_torch.GroupNetModel) on MNIST in PyTorch for a few steps and writes a
-checkpoint that `groupnet export` reads, then prints PyTorch's own test accuracy (eval mode) as one JSON line:
+"""Trains a Group-Net (groupnet_torch.GroupNetModel: any structure, network and bit widths; the tiny v1 K=2 W1A2 by
+default) on MNIST in PyTorch for a few steps and writes a checkpoint that `groupnet export` reads, then prints PyTorch's own test accuracy (eval mode) as one JSON line:
 {"checkpoint", "steps", "test_images", "correct", "top1", "seconds", "torch"}.
 
     /usr/bin/python3 interop/pytorch/train_mnist.py --data .cache/mnist/package/data --out out/interop/torch.ckpt
@@ -22,7 +22,8 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from groupnet_torch import GroupNetModel, save_checkpoint  # noqa: E402
+from groupnet_torch import (ACTIVATION_BITS, FIRST_LAST, NETWORKS, STRUCTURES, WEIGHT_BITS, GroupNetModel,  # noqa: E402
+                            ModelConfig, reestimate_statistics, save_checkpoint)
 
 
 def read_idx(path):
@@ -52,8 +53,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, help="folder with the MNIST IDX files (scripts/setup.sh: .cache/mnist/package/data)")
     ap.add_argument("--out", required=True, help="checkpoint to write (groupnet-checkpoint-1)")
+    ap.add_argument("--network", default="Tiny", choices=list(NETWORKS))
+    ap.add_argument("--structure", default=None, choices=list(STRUCTURES), help="default: V1, or Baseline for K = 1")
     ap.add_argument("--bases", type=int, default=2, help="K (1 = the baseline)")
-    ap.add_argument("--bits", type=int, default=2, choices=[2, 4])
+    ap.add_argument("--bits", type=int, default=2, choices=list(ACTIVATION_BITS), help="activation bits")
+    ap.add_argument("--weight-bits", type=int, default=1, choices=list(WEIGHT_BITS))
+    ap.add_argument("--first-last", default="Float32", choices=list(FIRST_LAST))
+    ap.add_argument("--bn-batches", type=int, default=0,
+                    help="re-estimate batch-norm statistics and 1-bit scales on this many training batches before saving")
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.05)
@@ -71,7 +78,11 @@ def main():
     if args.test_count > 0:
         test_x, test_y = test_x[:args.test_count], test_y[:args.test_count]
 
-    model = GroupNetModel(bases=args.bases, bits=args.bits, side=train_x.shape[-1])
+    structure = args.structure or ("Baseline" if args.bases == 1 else "V1")
+    config = ModelConfig(network=args.network, structure=structure, bases=args.bases, weight_bits=args.weight_bits,
+                         activation_bits=args.bits, first_last=args.first_last,
+                         input_height=train_x.shape[-2], input_width=train_x.shape[-1])
+    model = GroupNetModel(config)
     decay = [p for n, p in model.named_parameters() if n.endswith("weight") and p.dim() > 1]
     other = [p for n, p in model.named_parameters() if not (n.endswith("weight") and p.dim() > 1)]
     optimizer = torch.optim.SGD([{"params": decay, "weight_decay": 5e-5}, {"params": other, "weight_decay": 0.0}],
@@ -95,6 +106,9 @@ def main():
             print(f"step {step + 1}/{args.steps}: loss {loss.item():.4f}", file=sys.stderr, flush=True)
     seconds = time.time() - start
 
+    if args.bn_batches > 0:
+        at = torch.randperm(len(train_x), generator=generator)[:args.bn_batches * args.batch]
+        reestimate_statistics(model, [train_x[at[i:i + args.batch]].float() / 255.0 for i in range(0, len(at), args.batch)])
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     save_checkpoint(model, args.out, epoch=0)
     correct = evaluate(model, test_x, test_y)
