@@ -59,6 +59,21 @@ public static class OptionRules
         return option;
     }
 
+    /// <summary>The value is a number from <paramref name="minimum"/> to <paramref name="maximum"/>, both included.</summary>
+    public static Option<float> Between(this Option<float> option, float minimum, float maximum)
+    {
+        option.CustomParser = result =>
+        {
+            string text = LastToken(result);
+            if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !(value >= minimum && value <= maximum))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} '{text}': a number from {minimum} to {maximum} is accepted"));
+            }
+            return value;
+        };
+        return option;
+    }
+
     /// <summary>The value names one of <see cref="Boards.All"/> (any case); the error lists them.</summary>
     public static Option<string> KnownBoard(this Option<string> option) => option.OneOf([.. Boards.All.Select(b => b.Name)]);
 

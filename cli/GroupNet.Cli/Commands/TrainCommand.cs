@@ -34,7 +34,7 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint at --out" };
         var parentFile = new Option<FileInfo?>("--parent") { Description = "initialise from this checkpoint (the paper's recipe for binary networks: a trained full-precision parent); entries are matched by name, extra bases get a little noise" };
         var parentEpochs = new Option<int>("--parent-epochs") { Description = "first train a full-precision parent (W32A32) for N epochs into OUT.parent.ckpt, then this model from it (0 = no parent)", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var distill = new Option<float>("--distill") { Description = "weight w in [0, 1] of knowledge distillation from the parent: loss = (1 - w) cross-entropy + w T^2 KL(parent || model) (needs --parent or --parent-epochs; 0 = off)", DefaultValueFactory = _ => 0f };
+        var distill = new Option<float>("--distill") { Description = "weight w in [0, 1] of knowledge distillation from the parent: loss = (1 - w) cross-entropy + w T^2 KL(parent || model) (needs --parent or --parent-epochs; 0 = off)", DefaultValueFactory = _ => 0f }.Between(0f, 1f);
         var temperature = new Option<float>("--distill-temperature") { Description = "temperature T of the distillation loss", DefaultValueFactory = _ => 1f }.Positive();
         var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg/.png and NAME.result.json next to the checkpoint" };
         var command = new Command("train", "Train a Group-Net (v1 from flags, or any structure from --config)");
@@ -64,10 +64,6 @@ public static class TrainCommand
                 run = FromFlags(parse, checkpoint, data, bases, bits, epochs, lr, optimizer, batch, seed, shift, limit, bnBatches);
                 run = run with { Recipe = run.Recipe with { Distill = parse.GetValue(distill), DistillTemperature = parse.GetValue(temperature) } };
                 parent = parse.GetValue(parentFile)?.FullName;
-                if (run.Recipe.Distill is < 0f or > 1f || !(run.Recipe.DistillTemperature > 0f))
-                {
-                    throw new UserInputException($"--distill {run.Recipe.Distill} --distill-temperature {run.Recipe.DistillTemperature}: the weight must be in [0, 1] and the temperature > 0");
-                }
                 if (run.Recipe.Distill > 0f && parent is null && parse.GetValue(parentEpochs) <= 0)
                 {
                     throw new UserInputException("--distill distils from the parent: give --parent FILE or --parent-epochs N");

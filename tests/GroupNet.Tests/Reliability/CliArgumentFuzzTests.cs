@@ -194,6 +194,8 @@ public sealed class CliArgumentFuzzTests : IDisposable
     [InlineData("--epochs 0: a whole number of 1 or more is accepted", "train", "--out", "t.ckpt", "--epochs", "0", "--data", "empty-folder")]
     [InlineData("--batch 'x': a whole number of 1 or more is accepted", "train", "--out", "t.ckpt", "--batch", "x", "--data", "empty-folder")]
     [InlineData("--lr '-1': a number above 0 is accepted", "train", "--out", "t.ckpt", "--lr", "-1", "--data", "empty-folder")]
+    [InlineData("--distill '1.5': a number from 0 to 1 is accepted", "train", "--out", "t.ckpt", "--distill", "1.5", "--data", "empty-folder")]
+    [InlineData("--distill-temperature '0': a number above 0 is accepted", "train", "--out", "t.ckpt", "--distill-temperature", "0", "--data", "empty-folder")]
     [InlineData("--threads -2: a whole number of 0 or more is accepted", "train", "--out", "t.ckpt", "--threads", "-2", "--data", "empty-folder")]
     [InlineData("--device 'gpu' is not accepted; use one of cpu, cuda", "train", "--out", "t.ckpt", "--device", "gpu", "--data", "empty-folder")]
     [InlineData("--jobs 0: a whole number of 1 or more is accepted", "report", "valid.gndm", "--out", "r", "--jobs", "0")]
