@@ -1,6 +1,7 @@
 using FluentAssertions;
 using GroupNet.Trainer.Data;
 using GroupNet.Trainer.Models;
+using GroupNet.Trainer.Optim;
 using GroupNet.Trainer.Training;
 using TorchSharp.Modules;
 using static GroupNet.Tests.Trainer.TrainerTestData;
@@ -35,7 +36,7 @@ public class OptimizerTests
         using var model = ModelFactory.Create(Config(2, 2) with { Structure = StructureKind.V3 }, ctx);
         var options = new TrainerOptions { Optimizer = kind, WeightDecay = 3e-4f, LearningRate = 0.02f };
         using var optimizer = ModelTrainer.CreateOptimizer(model, options);
-        optimizer.Should().BeOfType(kind switch { OptimizerKind.Sgd => typeof(SGD), OptimizerKind.Adam => typeof(Adam), _ => typeof(AdamW) });
+        optimizer.Should().BeOfType(kind switch { OptimizerKind.Sgd => typeof(ScalarSafeSgd), OptimizerKind.Adam => typeof(ScalarSafeAdam), _ => typeof(ScalarSafeAdamW) });
 
         var names = model.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
         var groups = optimizer.ParamGroups.Cast<ParamGroup>().ToList();

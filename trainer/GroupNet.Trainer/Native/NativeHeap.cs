@@ -49,8 +49,9 @@ public static partial class NativeHeap
     /// epoch, and 20% fewer images per second). A generation-0 collection costs well under a millisecond.
     /// <para>Only for a process whose one training thread is the only thread calling TorchSharp: a finalizer can free a
     /// scalar that another thread is passing to LibTorch at that moment (TorchSharp does not keep its scalars alive
-    /// across the native call). The CLI and the benchmarks train on one thread; a test host runs tests in parallel and
-    /// leaves it off (<see cref="Training.TrainerOptions.CollectWrappersEachStep"/>).</para>
+    /// across the native call; the trainer's own code and optimisers do, see <see cref="Optim.ScalarSafeSgd"/>, but
+    /// other library code may not). The CLI and the benchmarks train on one thread; a test host runs tests in parallel
+    /// and leaves it off (<see cref="Training.TrainerOptions.CollectWrappersEachStep"/>).</para>
     /// </summary>
     public static void CollectWrappers()
     {

@@ -57,13 +57,13 @@ public sealed class Trainer
         double lr = options.LearningRate, wd = options.WeightDecay, beta1 = options.Momentum;
         return options.Optimizer switch
         {
-            OptimizerKind.Sgd => optim.SGD(
+            OptimizerKind.Sgd => new ScalarSafeSgd(
                 [new SGD.ParamGroup(decayed, lr, options.Momentum, 0, wd, options.Nesterov), new SGD.ParamGroup(plain, lr, options.Momentum, 0, 0, options.Nesterov)],
-                lr, options.Momentum, 0, wd, options.Nesterov),
-            OptimizerKind.Adam => optim.Adam(
+                lr, options.Momentum, wd, options.Nesterov),
+            OptimizerKind.Adam => new ScalarSafeAdam(
                 [new Adam.ParamGroup(decayed, lr, beta1, 0.999, 1e-8, wd), new Adam.ParamGroup(plain, lr, beta1, 0.999, 1e-8, 0)],
                 lr, beta1, 0.999, 1e-8, wd),
-            OptimizerKind.AdamW => optim.AdamW(
+            OptimizerKind.AdamW => new ScalarSafeAdamW(
                 [new AdamW.ParamGroup(decayed, lr, beta1, 0.999, 1e-8, wd), new AdamW.ParamGroup(plain, lr, beta1, 0.999, 1e-8, 0)],
                 lr, beta1, 0.999, 1e-8, wd),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimizer"),
