@@ -34,7 +34,10 @@ public sealed record CTable(string CName, string CType, string Dims, string Comm
 
     /// <summary>At least 4 (word loads from flash), never below the element's natural alignment:
     /// GCC lets an aligned attribute lower a variable's alignment.</summary>
-    public int Alignment => CType is "int64_t" or "uint64_t" ? 8 : 4;
+    public int Alignment => Math.Max(MinimumAlignment, CType is "int64_t" or "uint64_t" ? 8 : 4);
+
+    /// <summary>An alignment the kernel needs beyond the element's (8 for tables read two words at a time with LDRD).</summary>
+    public int MinimumAlignment { get; init; } = 4;
 
     internal object ToTemplateData() => new
     {

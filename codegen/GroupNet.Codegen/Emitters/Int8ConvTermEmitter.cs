@@ -22,10 +22,10 @@ public sealed class Int8ConvTermEmitter : TermEmitter
     public static int Words(Int8ConvTerm term, TensorSpec input) =>
         (WindowValues(term, input) + 3) / 4;
 
-    private static int WindowValues(Int8ConvTerm term, TensorSpec input) =>
+    public static int WindowValues(Int8ConvTerm term, TensorSpec input) =>
         term.Geometry.Kernel * term.Geometry.Kernel * input.Channels;
 
-    private static bool IsSmall(Int8ConvTerm term, TensorSpec input) => WindowValues(term, input) <= SmallWindowMax;
+    public static bool IsSmall(Int8ConvTerm term, TensorSpec input) => WindowValues(term, input) <= SmallWindowMax;
 
     public override IEnumerable<string> Constants(TermContext c)
     {

@@ -23,7 +23,8 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         var terms = new List<string>();
         var epilogueConstants = new List<string>();
         var epilogueTables = new List<CTable>();
-        for (int t = 0; t < layer.Terms.Length; t++)
+        bool fusedStem = kernels == KernelChoice.Fast && FusedStemTable.Eligible(model, index);
+        for (int t = 0; t < layer.Terms.Length && !fusedStem; t++)
         {
             var context = new TermContext(model, layer, index, t, ArgOf(layer.Terms[t].Input), kernels);
             var emitter = TermEmitter.For(context);
@@ -33,16 +34,24 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         }
 
         string epilogue, prologue = "", outParam, summary;
+        if (fusedStem)
+        {
+            var context = new TermContext(model, layer, index, 0, ArgOf(layer.Terms[0].Input), kernels);
+            constants.AddRange(new Int8ConvTermEmitter().Constants(context));
+            var (stemCode, stemTables) = FusedStem(context, (ThresholdEpilogue)layer.Epilogue);
+            terms.Add(stemCode.TrimEnd('\n'));
+            tables.AddRange(stemTables);
+        }
         switch (layer.Epilogue)
         {
             case ThresholdEpilogue te:
                 epilogueConstants.Add($"GN_L{index}_OUT_BITS = {CLiteral.Int(output.Bits)}");
                 epilogueConstants.Add($"GN_L{index}_OUT_WORDS = {CLiteral.Int(output.Words)}");
                 string thresholds = $"gn_l{index}_thresholds";
-                epilogueTables.Add(CTable.Matrix(thresholds, "int32_t",
+                epilogueTables.AddRange(fusedStem ? [] : [CTable.Matrix(thresholds, "int32_t",
                     $"layer {index} \"{CLiteral.CommentText(layer.Name)}\": thresholds [{layer.OutChannels}][{te.ThresholdsPerChannel}], level = #(z >= T)",
-                    te.Thresholds, layer.OutChannels, CLiteral.Int32, "channel"));
-                epilogue = templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds });
+                    te.Thresholds, layer.OutChannels, CLiteral.Int32, "channel")]);
+                epilogue = fusedStem ? "" : templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds });
                 outParam = "uint32_t *out";
                 summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", {(output.Kind == TensorKind.Signs ? "+/-1 signs" : $"{output.Bits}-bit levels")} {output.Height}x{output.Width}x{output.Channels}";
                 break;
@@ -91,6 +100,7 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
             constants,
             @params = string.Join(", ", parameters),
             prologue,
+            sums = !fusedStem,
             terms,
             epilogue = epilogue.TrimEnd('\n'),
         });
@@ -106,6 +116,41 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         }
         tables.AddRange(epilogueTables);
         return new Result(code, tables, function, inputs);
+    }
+
+    /// <summary>The fused small-window stem (<see cref="FusedStemTable"/>): its call, and its row table in the two
+    /// layouts, 16-bit weight pairs where the core has SMLAD (GN_INT8_SMALL_PAIRS) and one weight per word elsewhere.</summary>
+    private (string Code, IEnumerable<CTable> Tables) FusedStem(TermContext c, ThresholdEpilogue epilogue)
+    {
+        var term = (Int8ConvTerm)c.Layer.Terms[0];
+        var g = term.Geometry;
+        int n = Int8ConvTermEmitter.WindowValues(term, c.Input), per = epilogue.ThresholdsPerChannel;
+        string rows = c.TableName("rows");
+        CTable Table(bool pairs)
+        {
+            int words = FusedStemTable.RowWords(n, per, pairs);
+            string layout = pairs ? $"{(n + 1) / 2} int16 weight pairs" : $"{n} int32 weights";
+            return CTable.Matrix(rows, "uint32_t",
+                $"layer {c.LayerIndex} \"{CLiteral.CommentText(c.Layer.Name)}\": int8 conv {g.Kernel}x{g.Kernel} fused with its thresholds, rows from channel {c.Layer.OutChannels - 1} down to 0: "
+                + $"[{layout}, sign(M) applied][{per} threshold(s) on that sum, ceil(T / |M|) + 2^31] + padding to {words} words",
+                FusedStemTable.Rows(term, epilogue, n, pairs), c.Layer.OutChannels, CLiteral.Hex32, "row")
+                with { Guard = pairs ? "GN_INT8_SMALL_PAIRS" : "!GN_INT8_SMALL_PAIRS", MinimumAlignment = 8 };
+        }
+        string code = templates.Render("term_int8_small_threshold", new
+        {
+            k = g.Kernel,
+            s = g.Stride,
+            p = g.Padding,
+            input = c.Input.Id,
+            inputName = CLiteral.CommentText(c.Input.Name),
+            inC = c.Input.Channels,
+            p_ = c.Prefix,
+            arg = c.InputArg,
+            index = c.LayerIndex,
+            count = per,
+            rows,
+        });
+        return (code, [Table(true), Table(false)]);
     }
 
     public static (int H, int W) OutputSize(DeploymentModel model, AccumulateLayer layer)

@@ -66,14 +66,9 @@ static GN_NOINLINE void gn_layer0_stem(const uint8_t *image, uint32_t *out)
     {
         for (x = 0; x < GN_L0_OUT_W; x++)
         {
-            int32_t z[GN_L0_COUT];
-            { /* term 0: int8 conv 3x3 stride 1 pad 1 on tensor 0 "image" (1 channels): small-window kernel, 16-bit weights */
-                gn_int8_conv_small_pixel(image, GN_L0_T0_IN_H, GN_L0_T0_IN_W, GN_L0_T0_CIN, GN_L0_T0_K, y * GN_L0_T0_S - GN_L0_T0_P, x * GN_L0_T0_S - GN_L0_T0_P,
-                                         gn_l0_t0_weights[0], GN_L0_COUT, gn_l0_t0_mult, z, 0);
-            }
-            { /* epilogue: 1 thresholds per channel -> 1-bit levels, each plane word built in a register and stored once */
-                gn_threshold_pack_u32(z, gn_l0_thresholds[0], 1, GN_L0_OUT_BITS, GN_L0_OUT_WORDS, GN_L0_COUT,
-                                      out + (y * GN_L0_OUT_W + x) * (GN_L0_OUT_BITS * GN_L0_OUT_WORDS));
+            { /* term 0: int8 conv 3x3 stride 1 pad 1 on tensor 0 "image" (1 channels), fused with its 1 threshold(s) per channel: small-window kernel, multiplier folded into the thresholds */
+                gn_int8_small_threshold_pixel(image, GN_L0_T0_IN_H, GN_L0_T0_IN_W, GN_L0_T0_CIN, GN_L0_T0_K, y * GN_L0_T0_S - GN_L0_T0_P, x * GN_L0_T0_S - GN_L0_T0_P,
+                                              gn_l0_t0_rows[0], 1, GN_L0_COUT, out + (y * GN_L0_OUT_W + x) * GN_L0_OUT_BITS);
             }
         }
     }

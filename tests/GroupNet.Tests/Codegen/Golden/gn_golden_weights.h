@@ -17,34 +17,33 @@
 #include "gn_types.h"
 #include "gn_vcount.h"
 
-/* layer 0 "stem" term 0: int8 conv 3x3, 8 filters x [9 taps][1 channels] widened (int16 pairs for SMLAD, words elsewhere) + 1 zero (whole pairs) */
-static const gn_int8_small_weight_t gn_l0_t0_weights[8][10] GN_ALIGN(4) = {
-    { 43, -92, -95, 6, -85, -61, 57, 3, -83, 0 }, /* out channel 0 */
-    { 67, -68, -62, 1, -46, -30, -61, 4, -118, 0 }, /* out channel 1 */
-    { 80, 20, -26, -89, -105, 52, 81, 10, -116, 0 }, /* out channel 2 */
-    { 54, -90, 104, 49, 4, -80, -117, -49, 21, 0 }, /* out channel 3 */
-    { 82, -126, 9, 78, 63, -29, -89, -121, -114, 0 }, /* out channel 4 */
-    { 72, 32, -98, -64, 69, -54, 38, -91, -116, 0 }, /* out channel 5 */
-    { 27, 4, -115, -20, 53, 33, -72, -124, -34, 0 }, /* out channel 6 */
-    { -59, -110, 56, -109, -9, -124, 76, -16, 3, 0 }, /* out channel 7 */
+#if GN_INT8_SMALL_PAIRS
+/* layer 0 "stem": int8 conv 3x3 fused with its thresholds, rows from channel 7 down to 0: [5 int16 weight pairs, sign(M) applied][1 threshold(s) on that sum, ceil(T / |M|) + 2^31] + padding to 6 words */
+static const uint32_t gn_l0_t0_rows[8][6] GN_ALIGN(8) = {
+    { 0xff92ffc5u, 0xff930038u, 0xff84fff7u, 0xfff0004cu, 0x00000003u, 0x7fff73e1u }, /* row 0 */
+    { 0x0004001bu, 0xffecff8du, 0x00210035u, 0xff84ffb8u, 0x0000ffdeu, 0x7fff7070u }, /* row 1 */
+    { 0x00200048u, 0xffc0ff9eu, 0xffca0045u, 0xffa50026u, 0x0000ff8cu, 0x7fff6f8du }, /* row 2 */
+    { 0xff820052u, 0x004e0009u, 0xffe3003fu, 0xff87ffa7u, 0x0000ff8eu, 0x80000fcfu }, /* row 3 */
+    { 0x005affcau, 0xffcfff98u, 0x0050fffcu, 0x00310075u, 0x0000ffebu, 0x8000343cu }, /* row 4 */
+    { 0x00140050u, 0xffa7ffe6u, 0x0034ff97u, 0x000a0051u, 0x0000ff8cu, 0x800003e6u }, /* row 5 */
+    { 0x0044ffbdu, 0xffff003eu, 0x001e002eu, 0xfffc003du, 0x00000076u, 0x7fff9117u }, /* row 6 */
+    { 0x005cffd5u, 0xfffa005fu, 0x003d0055u, 0xfffdffc7u, 0x00000053u, 0x7fffcd60u }, /* row 7 */
 };
+#endif
 
-/* layer 0 "stem" term 0: multipliers M[8] */
-static const int32_t gn_l0_t0_mult[8] GN_ALIGN(4) = {
-    -54, -42, 30, -24, 35, 38, 62, 7, /* channels 0..7 */
+#if !GN_INT8_SMALL_PAIRS
+/* layer 0 "stem": int8 conv 3x3 fused with its thresholds, rows from channel 7 down to 0: [9 int32 weights, sign(M) applied][1 threshold(s) on that sum, ceil(T / |M|) + 2^31] + padding to 10 words */
+static const uint32_t gn_l0_t0_rows[8][10] GN_ALIGN(8) = {
+    { 0xffffffc5u, 0xffffff92u, 0x00000038u, 0xffffff93u, 0xfffffff7u, 0xffffff84u, 0x0000004cu, 0xfffffff0u, 0x00000003u, 0x7fff73e1u }, /* row 0 */
+    { 0x0000001bu, 0x00000004u, 0xffffff8du, 0xffffffecu, 0x00000035u, 0x00000021u, 0xffffffb8u, 0xffffff84u, 0xffffffdeu, 0x7fff7070u }, /* row 1 */
+    { 0x00000048u, 0x00000020u, 0xffffff9eu, 0xffffffc0u, 0x00000045u, 0xffffffcau, 0x00000026u, 0xffffffa5u, 0xffffff8cu, 0x7fff6f8du }, /* row 2 */
+    { 0x00000052u, 0xffffff82u, 0x00000009u, 0x0000004eu, 0x0000003fu, 0xffffffe3u, 0xffffffa7u, 0xffffff87u, 0xffffff8eu, 0x80000fcfu }, /* row 3 */
+    { 0xffffffcau, 0x0000005au, 0xffffff98u, 0xffffffcfu, 0xfffffffcu, 0x00000050u, 0x00000075u, 0x00000031u, 0xffffffebu, 0x8000343cu }, /* row 4 */
+    { 0x00000050u, 0x00000014u, 0xffffffe6u, 0xffffffa7u, 0xffffff97u, 0x00000034u, 0x00000051u, 0x0000000au, 0xffffff8cu, 0x800003e6u }, /* row 5 */
+    { 0xffffffbdu, 0x00000044u, 0x0000003eu, 0xffffffffu, 0x0000002eu, 0x0000001eu, 0x0000003du, 0xfffffffcu, 0x00000076u, 0x7fff9117u }, /* row 6 */
+    { 0xffffffd5u, 0x0000005cu, 0x0000005fu, 0xfffffffau, 0x00000055u, 0x0000003du, 0xffffffc7u, 0xfffffffdu, 0x00000053u, 0x7fffcd60u }, /* row 7 */
 };
-
-/* layer 0 "stem": thresholds [8][1], level = #(z >= T) */
-static const int32_t gn_l0_thresholds[8][1] GN_ALIGN(4) = {
-    { -699871 }, /* channel 0 */
-    { -1192509 }, /* channel 1 */
-    { 29938 }, /* channel 2 */
-    { 320925 }, /* channel 3 */
-    { 141621 }, /* channel 4 */
-    { -1405231 }, /* channel 5 */
-    { -2278645 }, /* channel 6 */
-    { -251098 }, /* channel 7 */
-};
+#endif
 
 /* layer 1 "g0_b0" term 0: binary conv 3x3, 8 filters x ([1 words][9 taps] (8 input channels; bit 1 = +1), then the multiplier M as two's complement bits) */
 static const uint32_t gn_l1_t0_filters[8][10] GN_ALIGN(4) = {
