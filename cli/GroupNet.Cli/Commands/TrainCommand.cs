@@ -22,6 +22,7 @@ public static class TrainCommand
         var bits = new Option<int>("--bits") { Description = "activation bits: 1, 2 or 4 (32 = full-precision parent with float weights)", DefaultValueFactory = _ => 2 }.OneOf(1, 2, 4, 32);
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var lr = new Option<float>("--lr") { Description = "initial learning rate (cosine decay)", DefaultValueFactory = _ => 0.05f }.Positive();
+        var weightDecay = new Option<float>("--weight-decay") { Description = "L2 weight decay on convolution and linear weights (0 = none)", DefaultValueFactory = _ => 1e-4f }.Between(0f, 1f);
         var optimizer = new Option<string>("--optimizer") { Description = "sgd (Nesterov, momentum 0.9), adam or adamw", DefaultValueFactory = _ => "sgd" }.OneOf("sgd", "adam", "adamw");
         var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 128 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "random seed (weights, shuffling)", DefaultValueFactory = _ => 1 }.WholeNumber();
@@ -38,7 +39,7 @@ public static class TrainCommand
         var temperature = new Option<float>("--distill-temperature") { Description = "temperature T of the distillation loss", DefaultValueFactory = _ => 1f }.Positive();
         var config = new Option<FileInfo?>("--config") { Description = "run configuration (YAML: data set, network, structure, K, bits, recipe, seed, batch, augmentation); the model and recipe flags are then ignored. Writes NAME.config.yaml, NAME.metrics.csv/.json, NAME.curves.svg/.png and NAME.result.json next to the checkpoint" };
         var command = new Command("train", "Train a Group-Net (v1 from flags, or any structure from --config)");
-        foreach (var o in new Option[] { data, bases, bits, epochs, lr, optimizer, batch, seed, threads, device, shift, limit, bnBatches, parentFile, parentEpochs, distill, temperature, output, resume, config })
+        foreach (var o in new Option[] { data, bases, bits, epochs, lr, weightDecay, optimizer, batch, seed, threads, device, shift, limit, bnBatches, parentFile, parentEpochs, distill, temperature, output, resume, config })
         {
             command.Options.Add(o);
         }
@@ -61,7 +62,7 @@ public static class TrainCommand
             }
             else
             {
-                run = FromFlags(parse, checkpoint, data, bases, bits, epochs, lr, optimizer, batch, seed, shift, limit, bnBatches);
+                run = FromFlags(parse, checkpoint, data, bases, bits, epochs, lr, weightDecay, optimizer, batch, seed, shift, limit, bnBatches);
                 run = run with { Recipe = run.Recipe with { Distill = parse.GetValue(distill), DistillTemperature = parse.GetValue(temperature) } };
                 parent = parse.GetValue(parentFile)?.FullName;
                 if (run.Recipe.Distill > 0f && parent is null && parse.GetValue(parentEpochs) <= 0)
@@ -104,7 +105,7 @@ public static class TrainCommand
     }
 
     private static RunConfig FromFlags(ParseResult parse, string checkpoint, Option<DirectoryInfo> data, Option<int> bases, Option<int> bits,
-        Option<int> epochs, Option<float> lr, Option<string> optimizer, Option<int> batch, Option<int> seed, Option<int> shift,
+        Option<int> epochs, Option<float> lr, Option<float> weightDecay, Option<string> optimizer, Option<int> batch, Option<int> seed, Option<int> shift,
         Option<int?> limit, Option<int> bnBatches)
     {
         int k = parse.GetValue(bases), a = parse.GetValue(bits);
@@ -132,7 +133,8 @@ public static class TrainCommand
         };
         var folder = parse.GetValue(data)!.FullName;
         var dataset = File.Exists(Path.Combine(folder, "train-images-idx3-ubyte")) ? DatasetKind.Mnist : DatasetKind.FashionMnist;
-        var recipe = new RecipeConfig(Epochs: parse.GetValue(epochs), LearningRate: parse.GetValue(lr), BnBatches: parse.GetValue(bnBatches), Optimizer: kind);
+        var recipe = new RecipeConfig(Epochs: parse.GetValue(epochs), LearningRate: parse.GetValue(lr), WeightDecay: parse.GetValue(weightDecay),
+            BnBatches: parse.GetValue(bnBatches), Optimizer: kind);
         return new RunConfig(Path.GetFileNameWithoutExtension(checkpoint), dataset, folder, parse.GetValue(limit) ?? 0, 0, parse.GetValue(seed),
             parse.GetValue(batch), model, recipe, new AugmentationConfig(parse.GetValue(shift), false));
     }

@@ -78,7 +78,7 @@ public sealed class CliArgumentFuzzTests : IDisposable
 
     private static readonly string[] Options =
     [
-        "--out", "--images", "--first", "--count", "--json", "--board", "--bases", "--bits", "--epochs", "--lr", "--batch",
+        "--out", "--images", "--first", "--count", "--json", "--board", "--bases", "--bits", "--epochs", "--lr", "--weight-decay", "--batch",
         "--seed", "--threads", "--max-shift", "--train-count", "--bn-batches", "--resume", "--config", "--data", "--name",
         "--calibration", "--count-instructions", "--per-layer", "--bogus", "-x", "-", "--", "--out=", "--first=-1",
     ];
@@ -195,6 +195,7 @@ public sealed class CliArgumentFuzzTests : IDisposable
     [InlineData("--batch 'x': a whole number of 1 or more is accepted", "train", "--out", "t.ckpt", "--batch", "x", "--data", "empty-folder")]
     [InlineData("--lr '-1': a number above 0 is accepted", "train", "--out", "t.ckpt", "--lr", "-1", "--data", "empty-folder")]
     [InlineData("--distill '1.5': a number from 0 to 1 is accepted", "train", "--out", "t.ckpt", "--distill", "1.5", "--data", "empty-folder")]
+    [InlineData("--weight-decay '-0.1': a number from 0 to 1 is accepted", "train", "--out", "t.ckpt", "--weight-decay", "-0.1", "--data", "empty-folder")]
     [InlineData("--distill-temperature '0': a number above 0 is accepted", "train", "--out", "t.ckpt", "--distill-temperature", "0", "--data", "empty-folder")]
     [InlineData("--threads -2: a whole number of 0 or more is accepted", "train", "--out", "t.ckpt", "--threads", "-2", "--data", "empty-folder")]
     [InlineData("--device 'gpu' is not accepted; use one of cpu, cuda", "train", "--out", "t.ckpt", "--device", "gpu", "--data", "empty-folder")]
