@@ -45,8 +45,9 @@ public sealed record MemoryBreakdown(
 
     /// <summary>Weight tables; the carry-save kernels' <c>_filters</c> tables hold the packed weights with one
     /// multiplier word per filter beside them (4 bytes in 9 * words * 4 + 4), counted as weights; the vertical kernel's
-    /// <c>_vweights</c> hold the same bits transposed (pairs stored as W_i, W_i xor W_i+1).</summary>
-    private static readonly Regex LayerWeights = new(@"^gn_l(\d+)_t\d+_(weights|filters|vweights)$", RegexOptions.CultureInvariant);
+    /// <c>_vweights</c> hold the same bits transposed (pairs stored as W_i, W_i xor W_i+1); the fused stem's <c>_rows</c>
+    /// hold each channel's widened int8 weights with its 1 or 3 folded thresholds (4 or 12 bytes a row), counted as weights.</summary>
+    private static readonly Regex LayerWeights = new(@"^gn_l(\d+)_t\d+_(weights|filters|vweights|rows)$", RegexOptions.CultureInvariant);
     private static readonly Regex LayerTable = new(@"^gn_l(\d+)_", RegexOptions.CultureInvariant);
     private static readonly Regex LayerFunction = new(@"^gn_layer(\d+)_", RegexOptions.CultureInvariant);
     private static readonly Regex ArenaBuffer = new(@"^gn_(arena|act\d+|pooled\d+)$", RegexOptions.CultureInvariant);
