@@ -41,18 +41,11 @@ public sealed class ScalarSafeAdam : Adam
                 continue;
             }
             state.step++;
-            double correction1 = 1.0 - Math.Pow(beta1, state.step);
-            double correction2 = 1.0 - Math.Pow(beta2, state.step);
             if (weightDecay != 0.0)
             {
                 grad = grad.add(parameter, decay);
             }
-            state.exp_avg.mul_(b1).add_(grad, oneMinusB1);
-            state.exp_avg_sq.mul_(b2).addcmul_(grad, grad.conj(), oneMinusB2);
-            using var root = Math.Sqrt(correction2).ToScalar();
-            using var rate = (-(options.LearningRate!.Value / correction1)).ToScalar();
-            var denominator = state.exp_avg_sq.sqrt().div(root).add_(eps);
-            parameter.addcdiv_(state.exp_avg, denominator, rate);
+            AdamMoments.Step(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, options.LearningRate!.Value, beta1, beta2, b1, b2, oneMinusB1, oneMinusB2, eps);
         }
     }, closure);
 }

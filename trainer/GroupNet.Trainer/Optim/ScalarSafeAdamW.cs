@@ -42,14 +42,7 @@ public sealed class ScalarSafeAdamW : AdamW
             }
             state.step++;
             parameter.mul_(shrink);
-            double correction1 = 1.0 - Math.Pow(beta1, state.step);
-            double correction2 = 1.0 - Math.Pow(beta2, state.step);
-            state.exp_avg.mul_(b1).add_(grad, oneMinusB1);
-            state.exp_avg_sq.mul_(b2).addcmul_(grad, grad, oneMinusB2);
-            using var root = Math.Sqrt(correction2).ToScalar();
-            using var rate = (-(lr / correction1)).ToScalar();
-            var denominator = state.exp_avg_sq.sqrt().div(root).add_(eps);
-            parameter.addcdiv_(state.exp_avg, denominator, rate);
+            AdamMoments.Step(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, lr, beta1, beta2, b1, b2, oneMinusB1, oneMinusB2, eps);
         }
     }, closure);
 }
