@@ -100,6 +100,55 @@ GN_INLINE const uint32_t *gn_vcount32_u32(uint32_t *rows, const uint32_t *w, uin
 }
 
 /**
+ * @brief The halves form of gn_vcount32_c() (the documentation of the arithmetic): for i < 8 * octs, adds
+ *        bit o of (w_i xor mask_i) to lane o, where mask_i is bit i of @p a in lanes 0-15 and bit 16 + i in
+ *        lanes 16-31. Two 16-lane counts side by side: the two bit-planes of a 2-bit tensor of at most 16
+ *        channels (plane 0 in bits 0-15 of @p a, plane 1 in bits 16-31), each lane pair with the same weights.
+ * @param rows  uint32_t [nrows], as for gn_vcount32_c()
+ * @param w     per pair of inputs (i, i + 1): w_i, then w_i xor w_i+1
+ * @param a     two halfwords of inputs
+ * @param octs  groups of 8 inputs per half, 1 or 2
+ * @param nrows rows of @p rows
+ * @return @p w advanced by 8 * @p octs words
+ */
+GN_INLINE const uint32_t *gn_vcount16x2_c(uint32_t *rows, const uint32_t *w, uint32_t a, int32_t octs, int32_t nrows)
+{
+    int32_t i, k;
+    for (i = 0; i < 8 * octs; i++)
+    {
+        uint32_t weights = (i & 1) ? (w[i - 1] ^ w[i]) : w[i];
+        uint32_t mask = ((0u - ((a >> i) & 1u)) & 0x0000FFFFu) | ((0u - ((a >> (16 + i)) & 1u)) & 0xFFFF0000u);
+        uint32_t carry = weights ^ mask;
+        for (k = 0; k < nrows && carry != 0u; k++)
+        {
+            uint32_t next = rows[k] & carry;
+            rows[k] ^= carry;
+            carry = next;
+        }
+    }
+    return w + 8 * octs;
+}
+
+/**
+ * @brief The halves block the generated layers call (see gn_vcount16x2_c()); returns @p w advanced past
+ *        the inputs' weights.
+ * @param rows   uint32_t [5 + ripple] at least
+ * @param w      the weights (see gn_vcount16x2_c())
+ * @param a      two halfwords of inputs
+ * @param octs   compile-time constant 1 or 2
+ * @param ripple compile-time constant: the counter's rows above row 4 (nrows - 5, at least 0)
+ */
+GN_INLINE const uint32_t *gn_vcount16x2_u32(uint32_t *rows, const uint32_t *w, uint32_t a, int32_t octs, int32_t ripple)
+{
+#if GN_HAVE_VCOUNT_THUMB2
+    GN_VCOUNT16X2_THUMB2(rows, w, a, octs, ripple);
+    return w;
+#else
+    return gn_vcount16x2_c(rows, w, a, octs, 5 + ripple);
+#endif
+}
+
+/**
  * @brief Transposes 16 rows of 32 lanes in place: afterwards word j holds rows 0..15 of lane j
  *        in bits 0..15 and of lane j + 16 in bits 16..31 (two 16 x 16 bit-matrix transposes side
  *        by side, by the usual block swaps of 8, 4, 2 and 1 bits).

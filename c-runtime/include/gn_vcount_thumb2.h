@@ -988,6 +988,813 @@
         "eor r11, r11, r12\n" \
         "stmia r2, {r3, r4, r5, r6, r8, r9, r10, r11}\n" \
         ".endif\n"
+
+/**
+ * @brief The halves form (gn_vcount16x2_u32() of gn_vcount.h): as GN_VCOUNT_THUMB2, but input i's mask
+ *        covers lanes 0-15 with bit i of @p a and lanes 16-31 with bit 16 + i (8 * octs inputs, octs 1 or 2):
+ *        two 16-lane counts side by side, such as the two bit-planes of 16 channels. With DSP the mask is
+ *        LSL + SSAT16 (2 instructions), without it AND + LSR + RSB (3) where the full form has one SBFX.
+ */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define GN_VCOUNT16X2_THUMB2_BODY(octs_) GN_VCOUNT16X2_THUMB2_O##octs_##_DSP_BODY
+#else
+#define GN_VCOUNT16X2_THUMB2_BODY(octs_) GN_VCOUNT16X2_THUMB2_O##octs_##_NODSP_BODY
+#endif
+#define GN_VCOUNT16X2_THUMB2(rows, w, a, octs_, ripple_)                                                         \
+    do                                                                                                         \
+    {                                                                                                          \
+        register uint32_t *gn_r_ __asm__("r0") = (rows);                                                       \
+        register const uint32_t *gn_w_ __asm__("r1") = (w);                                                    \
+        register uint32_t gn_a_ __asm__("r2") = (a);                                                           \
+        if ((int)(octs_) == 1)                                                                                 \
+        {                                                                                                      \
+            __asm__ volatile(GN_VCOUNT16X2_THUMB2_BODY(1) : "+r"(gn_w_), "+r"(gn_a_) : "r"(gn_r_), [ripple] "i"(ripple_) \
+                             : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory"); \
+        }                                                                                                      \
+        else                                                                                                   \
+        {                                                                                                      \
+            __asm__ volatile(GN_VCOUNT16X2_THUMB2_BODY(2) : "+r"(gn_w_), "+r"(gn_a_) : "r"(gn_r_), [ripple] "i"(ripple_) \
+                             : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory"); \
+        }                                                                                                      \
+        (w) = gn_w_;                                                                                           \
+    } while (0)
+
+#define GN_VCOUNT16X2_THUMB2_O1_DSP_BODY \
+        "eor r3, r2, r2, lsr #1\n" \
+        "ldrd r4, r5, [r0]\n" \
+        "ldr r6, [r0, #8]\n" \
+        "ldmia r1!, {r7, r8, r9, r10}\n" \
+        "lsl r11, r3, #15\n" \
+        "ssat16 r11, #1, r11\n" \
+        "eor r11, r8, r11\n" \
+        "lsl r8, r2, #15\n" \
+        "ssat16 r8, #1, r8\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r7, r11\n" \
+        "eor r8, r11, r8\n" \
+        "lsl r11, r3, #13\n" \
+        "ssat16 r11, #1, r11\n" \
+        "eor r11, r10, r11\n" \
+        "lsl r10, r2, #13\n" \
+        "ssat16 r10, #1, r10\n" \
+        "eor r10, r9, r10\n" \
+        "eor r9, r4, r10\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r9, r11\n" \
+        "eor r10, r11, r10\n" \
+        "eor r8, r5, r8\n" \
+        "eor r11, r10, r5\n" \
+        "and r11, r11, r8\n" \
+        "eor r5, r11, r5\n" \
+        "eor r10, r8, r10\n" \
+        "ldmia r1!, {r7, r8, r9, r11}\n" \
+        "lsl r12, r3, #11\n" \
+        "ssat16 r12, #1, r12\n" \
+        "eor r12, r8, r12\n" \
+        "lsl r8, r2, #11\n" \
+        "ssat16 r8, #1, r8\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r7, r12\n" \
+        "eor r8, r12, r8\n" \
+        "lsl r3, r3, #9\n" \
+        "ssat16 r3, #1, r3\n" \
+        "eor r3, r11, r3\n" \
+        "lsl r2, r2, #9\n" \
+        "ssat16 r2, #1, r2\n" \
+        "eor r2, r9, r2\n" \
+        "eor r9, r4, r2\n" \
+        "eor r4, r4, r3\n" \
+        "and r3, r9, r3\n" \
+        "eor r2, r3, r2\n" \
+        "eor r8, r10, r8\n" \
+        "eor r3, r2, r10\n" \
+        "and r3, r3, r8\n" \
+        "eor r10, r3, r10\n" \
+        "eor r2, r8, r2\n" \
+        "eor r5, r6, r5\n" \
+        "eor r8, r10, r6\n" \
+        "and r8, r8, r5\n" \
+        "eor r6, r8, r6\n" \
+        "eor r10, r5, r10\n" \
+        "ldrd r5, r8, [r0, #12]\n" \
+        "and r3, r5, r6\n" \
+        "eor r6, r5, r6\n" \
+        "and r5, r8, r3\n" \
+        "eor r3, r8, r3\n" \
+        "strd r6, r3, [r0, #12]\n" \
+        "strd r4, r2, [r0]\n" \
+        "str r10, [r0, #8]\n" \
+        "add r2, r0, #20\n" \
+        ".if %c[ripple] == 1\n" \
+        "ldmia r2, {r3}\n" \
+        "eor r3, r3, r5\n" \
+        "stmia r2, {r3}\n" \
+        ".elseif %c[ripple] == 2\n" \
+        "ldmia r2, {r3, r4}\n" \
+        "and r6, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "eor r4, r4, r6\n" \
+        "stmia r2, {r3, r4}\n" \
+        ".elseif %c[ripple] == 3\n" \
+        "ldmia r2, {r3, r4, r6}\n" \
+        "and r7, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r7\n" \
+        "eor r4, r4, r7\n" \
+        "eor r6, r6, r5\n" \
+        "stmia r2, {r3, r4, r6}\n" \
+        ".elseif %c[ripple] == 4\n" \
+        "ldmia r2, {r3, r4, r6, r7}\n" \
+        "and r8, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r8\n" \
+        "eor r4, r4, r8\n" \
+        "and r8, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "eor r7, r7, r8\n" \
+        "stmia r2, {r3, r4, r6, r7}\n" \
+        ".elseif %c[ripple] == 5\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8}\n" \
+        "and r9, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r9\n" \
+        "eor r4, r4, r9\n" \
+        "and r9, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r9\n" \
+        "eor r7, r7, r9\n" \
+        "eor r8, r8, r5\n" \
+        "stmia r2, {r3, r4, r6, r7, r8}\n" \
+        ".elseif %c[ripple] == 6\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8, r9}\n" \
+        "and r10, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r10\n" \
+        "eor r4, r4, r10\n" \
+        "and r10, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r10\n" \
+        "eor r7, r7, r10\n" \
+        "and r10, r8, r5\n" \
+        "eor r8, r8, r5\n" \
+        "eor r9, r9, r10\n" \
+        "stmia r2, {r3, r4, r6, r7, r8, r9}\n" \
+        ".elseif %c[ripple] == 7\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8, r9, r10}\n" \
+        "and r11, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r11\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r11\n" \
+        "eor r7, r7, r11\n" \
+        "and r11, r8, r5\n" \
+        "eor r8, r8, r5\n" \
+        "and r5, r9, r11\n" \
+        "eor r9, r9, r11\n" \
+        "eor r10, r10, r5\n" \
+        "stmia r2, {r3, r4, r6, r7, r8, r9, r10}\n" \
+        ".elseif %c[ripple] == 8\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8, r9, r10, r11}\n" \
+        "and r12, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r12\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r12\n" \
+        "eor r7, r7, r12\n" \
+        "and r12, r8, r5\n" \
+        "eor r8, r8, r5\n" \
+        "and r5, r9, r12\n" \
+        "eor r9, r9, r12\n" \
+        "and r12, r10, r5\n" \
+        "eor r10, r10, r5\n" \
+        "eor r11, r11, r12\n" \
+        "stmia r2, {r3, r4, r6, r7, r8, r9, r10, r11}\n" \
+        ".endif\n"
+#define GN_VCOUNT16X2_THUMB2_O1_NODSP_BODY \
+        "eor r3, r2, r2, lsr #1\n" \
+        "ldrd r4, r5, [r0]\n" \
+        "ldr r6, [r0, #8]\n" \
+        "ldmia r1!, {r7, r8, r9, r10}\n" \
+        "and r11, r3, #0x10001\n" \
+        "rsb r11, r11, r11, lsl #16\n" \
+        "eor r11, r8, r11\n" \
+        "and r8, r2, #0x10001\n" \
+        "rsb r8, r8, r8, lsl #16\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r7, r11\n" \
+        "eor r8, r11, r8\n" \
+        "and r11, r3, #0x40004\n" \
+        "lsr r11, r11, #2\n" \
+        "rsb r11, r11, r11, lsl #16\n" \
+        "eor r11, r10, r11\n" \
+        "and r10, r2, #0x40004\n" \
+        "lsr r10, r10, #2\n" \
+        "rsb r10, r10, r10, lsl #16\n" \
+        "eor r10, r9, r10\n" \
+        "eor r9, r4, r10\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r9, r11\n" \
+        "eor r10, r11, r10\n" \
+        "eor r8, r5, r8\n" \
+        "eor r11, r10, r5\n" \
+        "and r11, r11, r8\n" \
+        "eor r5, r11, r5\n" \
+        "eor r10, r8, r10\n" \
+        "ldmia r1!, {r7, r8, r9, r11}\n" \
+        "and r12, r3, #0x100010\n" \
+        "lsr r12, r12, #4\n" \
+        "rsb r12, r12, r12, lsl #16\n" \
+        "eor r12, r8, r12\n" \
+        "and r8, r2, #0x100010\n" \
+        "lsr r8, r8, #4\n" \
+        "rsb r8, r8, r8, lsl #16\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r7, r12\n" \
+        "eor r8, r12, r8\n" \
+        "and r3, r3, #0x400040\n" \
+        "lsr r3, r3, #6\n" \
+        "rsb r3, r3, r3, lsl #16\n" \
+        "eor r3, r11, r3\n" \
+        "and r2, r2, #0x400040\n" \
+        "lsr r2, r2, #6\n" \
+        "rsb r2, r2, r2, lsl #16\n" \
+        "eor r2, r9, r2\n" \
+        "eor r9, r4, r2\n" \
+        "eor r4, r4, r3\n" \
+        "and r3, r9, r3\n" \
+        "eor r2, r3, r2\n" \
+        "eor r8, r10, r8\n" \
+        "eor r3, r2, r10\n" \
+        "and r3, r3, r8\n" \
+        "eor r10, r3, r10\n" \
+        "eor r2, r8, r2\n" \
+        "eor r5, r6, r5\n" \
+        "eor r8, r10, r6\n" \
+        "and r8, r8, r5\n" \
+        "eor r6, r8, r6\n" \
+        "eor r10, r5, r10\n" \
+        "ldrd r5, r8, [r0, #12]\n" \
+        "and r3, r5, r6\n" \
+        "eor r6, r5, r6\n" \
+        "and r5, r8, r3\n" \
+        "eor r3, r8, r3\n" \
+        "strd r6, r3, [r0, #12]\n" \
+        "strd r4, r2, [r0]\n" \
+        "str r10, [r0, #8]\n" \
+        "add r2, r0, #20\n" \
+        ".if %c[ripple] == 1\n" \
+        "ldmia r2, {r3}\n" \
+        "eor r3, r3, r5\n" \
+        "stmia r2, {r3}\n" \
+        ".elseif %c[ripple] == 2\n" \
+        "ldmia r2, {r3, r4}\n" \
+        "and r6, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "eor r4, r4, r6\n" \
+        "stmia r2, {r3, r4}\n" \
+        ".elseif %c[ripple] == 3\n" \
+        "ldmia r2, {r3, r4, r6}\n" \
+        "and r7, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r7\n" \
+        "eor r4, r4, r7\n" \
+        "eor r6, r6, r5\n" \
+        "stmia r2, {r3, r4, r6}\n" \
+        ".elseif %c[ripple] == 4\n" \
+        "ldmia r2, {r3, r4, r6, r7}\n" \
+        "and r8, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r8\n" \
+        "eor r4, r4, r8\n" \
+        "and r8, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "eor r7, r7, r8\n" \
+        "stmia r2, {r3, r4, r6, r7}\n" \
+        ".elseif %c[ripple] == 5\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8}\n" \
+        "and r9, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r9\n" \
+        "eor r4, r4, r9\n" \
+        "and r9, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r9\n" \
+        "eor r7, r7, r9\n" \
+        "eor r8, r8, r5\n" \
+        "stmia r2, {r3, r4, r6, r7, r8}\n" \
+        ".elseif %c[ripple] == 6\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8, r9}\n" \
+        "and r10, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r10\n" \
+        "eor r4, r4, r10\n" \
+        "and r10, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r10\n" \
+        "eor r7, r7, r10\n" \
+        "and r10, r8, r5\n" \
+        "eor r8, r8, r5\n" \
+        "eor r9, r9, r10\n" \
+        "stmia r2, {r3, r4, r6, r7, r8, r9}\n" \
+        ".elseif %c[ripple] == 7\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8, r9, r10}\n" \
+        "and r11, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r11\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r11\n" \
+        "eor r7, r7, r11\n" \
+        "and r11, r8, r5\n" \
+        "eor r8, r8, r5\n" \
+        "and r5, r9, r11\n" \
+        "eor r9, r9, r11\n" \
+        "eor r10, r10, r5\n" \
+        "stmia r2, {r3, r4, r6, r7, r8, r9, r10}\n" \
+        ".elseif %c[ripple] == 8\n" \
+        "ldmia r2, {r3, r4, r6, r7, r8, r9, r10, r11}\n" \
+        "and r12, r3, r5\n" \
+        "eor r3, r3, r5\n" \
+        "and r5, r4, r12\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r6, r5\n" \
+        "eor r6, r6, r5\n" \
+        "and r5, r7, r12\n" \
+        "eor r7, r7, r12\n" \
+        "and r12, r8, r5\n" \
+        "eor r8, r8, r5\n" \
+        "and r5, r9, r12\n" \
+        "eor r9, r9, r12\n" \
+        "and r12, r10, r5\n" \
+        "eor r10, r10, r5\n" \
+        "eor r11, r11, r12\n" \
+        "stmia r2, {r3, r4, r6, r7, r8, r9, r10, r11}\n" \
+        ".endif\n"
+#define GN_VCOUNT16X2_THUMB2_O2_DSP_BODY \
+        "eor r3, r2, r2, lsr #1\n" \
+        "ldrd r4, r5, [r0]\n" \
+        "ldr r6, [r0, #8]\n" \
+        "ldmia r1!, {r7, r8, r9, r10}\n" \
+        "lsl r11, r3, #15\n" \
+        "ssat16 r11, #1, r11\n" \
+        "eor r11, r8, r11\n" \
+        "lsl r8, r2, #15\n" \
+        "ssat16 r8, #1, r8\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r7, r11\n" \
+        "eor r8, r11, r8\n" \
+        "lsl r11, r3, #13\n" \
+        "ssat16 r11, #1, r11\n" \
+        "eor r11, r10, r11\n" \
+        "lsl r10, r2, #13\n" \
+        "ssat16 r10, #1, r10\n" \
+        "eor r10, r9, r10\n" \
+        "eor r9, r4, r10\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r9, r11\n" \
+        "eor r10, r11, r10\n" \
+        "eor r8, r5, r8\n" \
+        "eor r11, r10, r5\n" \
+        "and r11, r11, r8\n" \
+        "eor r5, r11, r5\n" \
+        "eor r10, r8, r10\n" \
+        "ldmia r1!, {r7, r8, r9, r11}\n" \
+        "lsl r12, r3, #11\n" \
+        "ssat16 r12, #1, r12\n" \
+        "eor r12, r8, r12\n" \
+        "lsl r8, r2, #11\n" \
+        "ssat16 r8, #1, r8\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r7, r12\n" \
+        "eor r8, r12, r8\n" \
+        "lsl r12, r3, #9\n" \
+        "ssat16 r12, #1, r12\n" \
+        "eor r12, r11, r12\n" \
+        "lsl r11, r2, #9\n" \
+        "ssat16 r11, #1, r11\n" \
+        "eor r11, r9, r11\n" \
+        "eor r9, r4, r11\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r9, r12\n" \
+        "eor r11, r12, r11\n" \
+        "eor r8, r10, r8\n" \
+        "eor r12, r11, r10\n" \
+        "and r12, r12, r8\n" \
+        "eor r10, r12, r10\n" \
+        "eor r11, r8, r11\n" \
+        "eor r5, r6, r5\n" \
+        "eor r8, r10, r6\n" \
+        "and r8, r8, r5\n" \
+        "eor r6, r8, r6\n" \
+        "eor r10, r5, r10\n" \
+        "ldmia r1!, {r5, r8, r9, r12}\n" \
+        "lsl r7, r3, #7\n" \
+        "ssat16 r7, #1, r7\n" \
+        "eor r7, r8, r7\n" \
+        "lsl r8, r2, #7\n" \
+        "ssat16 r8, #1, r8\n" \
+        "eor r8, r5, r8\n" \
+        "eor r5, r4, r8\n" \
+        "eor r4, r4, r7\n" \
+        "and r7, r5, r7\n" \
+        "eor r8, r7, r8\n" \
+        "lsl r7, r3, #5\n" \
+        "ssat16 r7, #1, r7\n" \
+        "eor r7, r12, r7\n" \
+        "lsl r12, r2, #5\n" \
+        "ssat16 r12, #1, r12\n" \
+        "eor r12, r9, r12\n" \
+        "eor r9, r4, r12\n" \
+        "eor r4, r4, r7\n" \
+        "and r7, r9, r7\n" \
+        "eor r12, r7, r12\n" \
+        "eor r8, r11, r8\n" \
+        "eor r7, r12, r11\n" \
+        "and r7, r7, r8\n" \
+        "eor r11, r7, r11\n" \
+        "eor r12, r8, r12\n" \
+        "ldmia r1!, {r5, r7, r8, r9}\n" \
+        "lsl lr, r3, #3\n" \
+        "ssat16 lr, #1, lr\n" \
+        "eor lr, r7, lr\n" \
+        "lsl r7, r2, #3\n" \
+        "ssat16 r7, #1, r7\n" \
+        "eor r7, r5, r7\n" \
+        "eor r5, r4, r7\n" \
+        "eor r4, r4, lr\n" \
+        "and lr, r5, lr\n" \
+        "eor r7, lr, r7\n" \
+        "lsl r3, r3, #1\n" \
+        "ssat16 r3, #1, r3\n" \
+        "eor r3, r9, r3\n" \
+        "lsl r2, r2, #1\n" \
+        "ssat16 r2, #1, r2\n" \
+        "eor r2, r8, r2\n" \
+        "eor r8, r4, r2\n" \
+        "eor r4, r4, r3\n" \
+        "and r3, r8, r3\n" \
+        "eor r2, r3, r2\n" \
+        "eor r7, r12, r7\n" \
+        "eor r3, r2, r12\n" \
+        "and r3, r3, r7\n" \
+        "eor r12, r3, r12\n" \
+        "eor r2, r7, r2\n" \
+        "eor r11, r10, r11\n" \
+        "eor r7, r12, r10\n" \
+        "and r7, r7, r11\n" \
+        "eor r10, r7, r10\n" \
+        "eor r12, r11, r12\n" \
+        "ldrd r11, r7, [r0, #12]\n" \
+        "eor r6, r11, r6\n" \
+        "eor r3, r10, r11\n" \
+        "and r3, r3, r6\n" \
+        "eor r11, r3, r11\n" \
+        "eor r10, r6, r10\n" \
+        "and r6, r7, r11\n" \
+        "eor r11, r7, r11\n" \
+        "strd r10, r11, [r0, #12]\n" \
+        "strd r4, r2, [r0]\n" \
+        "str r12, [r0, #8]\n" \
+        "add r2, r0, #20\n" \
+        ".if %c[ripple] == 1\n" \
+        "ldmia r2, {r3}\n" \
+        "eor r3, r3, r6\n" \
+        "stmia r2, {r3}\n" \
+        ".elseif %c[ripple] == 2\n" \
+        "ldmia r2, {r3, r4}\n" \
+        "and r5, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "eor r4, r4, r5\n" \
+        "stmia r2, {r3, r4}\n" \
+        ".elseif %c[ripple] == 3\n" \
+        "ldmia r2, {r3, r4, r5}\n" \
+        "and r7, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r7\n" \
+        "eor r4, r4, r7\n" \
+        "eor r5, r5, r6\n" \
+        "stmia r2, {r3, r4, r5}\n" \
+        ".elseif %c[ripple] == 4\n" \
+        "ldmia r2, {r3, r4, r5, r7}\n" \
+        "and r8, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r8\n" \
+        "eor r4, r4, r8\n" \
+        "and r8, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "eor r7, r7, r8\n" \
+        "stmia r2, {r3, r4, r5, r7}\n" \
+        ".elseif %c[ripple] == 5\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8}\n" \
+        "and r9, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r9\n" \
+        "eor r4, r4, r9\n" \
+        "and r9, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r9\n" \
+        "eor r7, r7, r9\n" \
+        "eor r8, r8, r6\n" \
+        "stmia r2, {r3, r4, r5, r7, r8}\n" \
+        ".elseif %c[ripple] == 6\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8, r9}\n" \
+        "and r10, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r10\n" \
+        "eor r4, r4, r10\n" \
+        "and r10, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r10\n" \
+        "eor r7, r7, r10\n" \
+        "and r10, r8, r6\n" \
+        "eor r8, r8, r6\n" \
+        "eor r9, r9, r10\n" \
+        "stmia r2, {r3, r4, r5, r7, r8, r9}\n" \
+        ".elseif %c[ripple] == 7\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8, r9, r10}\n" \
+        "and r11, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r11\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r11\n" \
+        "eor r7, r7, r11\n" \
+        "and r11, r8, r6\n" \
+        "eor r8, r8, r6\n" \
+        "and r6, r9, r11\n" \
+        "eor r9, r9, r11\n" \
+        "eor r10, r10, r6\n" \
+        "stmia r2, {r3, r4, r5, r7, r8, r9, r10}\n" \
+        ".elseif %c[ripple] == 8\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8, r9, r10, r11}\n" \
+        "and r12, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r12\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r12\n" \
+        "eor r7, r7, r12\n" \
+        "and r12, r8, r6\n" \
+        "eor r8, r8, r6\n" \
+        "and r6, r9, r12\n" \
+        "eor r9, r9, r12\n" \
+        "and r12, r10, r6\n" \
+        "eor r10, r10, r6\n" \
+        "eor r11, r11, r12\n" \
+        "stmia r2, {r3, r4, r5, r7, r8, r9, r10, r11}\n" \
+        ".endif\n"
+#define GN_VCOUNT16X2_THUMB2_O2_NODSP_BODY \
+        "eor r3, r2, r2, lsr #1\n" \
+        "ldrd r4, r5, [r0]\n" \
+        "ldr r6, [r0, #8]\n" \
+        "ldmia r1!, {r7, r8, r9, r10}\n" \
+        "and r11, r3, #0x10001\n" \
+        "rsb r11, r11, r11, lsl #16\n" \
+        "eor r11, r8, r11\n" \
+        "and r8, r2, #0x10001\n" \
+        "rsb r8, r8, r8, lsl #16\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r7, r11\n" \
+        "eor r8, r11, r8\n" \
+        "and r11, r3, #0x40004\n" \
+        "lsr r11, r11, #2\n" \
+        "rsb r11, r11, r11, lsl #16\n" \
+        "eor r11, r10, r11\n" \
+        "and r10, r2, #0x40004\n" \
+        "lsr r10, r10, #2\n" \
+        "rsb r10, r10, r10, lsl #16\n" \
+        "eor r10, r9, r10\n" \
+        "eor r9, r4, r10\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r9, r11\n" \
+        "eor r10, r11, r10\n" \
+        "eor r8, r5, r8\n" \
+        "eor r11, r10, r5\n" \
+        "and r11, r11, r8\n" \
+        "eor r5, r11, r5\n" \
+        "eor r10, r8, r10\n" \
+        "ldmia r1!, {r7, r8, r9, r11}\n" \
+        "and r12, r3, #0x100010\n" \
+        "lsr r12, r12, #4\n" \
+        "rsb r12, r12, r12, lsl #16\n" \
+        "eor r12, r8, r12\n" \
+        "and r8, r2, #0x100010\n" \
+        "lsr r8, r8, #4\n" \
+        "rsb r8, r8, r8, lsl #16\n" \
+        "eor r8, r7, r8\n" \
+        "eor r7, r4, r8\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r7, r12\n" \
+        "eor r8, r12, r8\n" \
+        "and r12, r3, #0x400040\n" \
+        "lsr r12, r12, #6\n" \
+        "rsb r12, r12, r12, lsl #16\n" \
+        "eor r12, r11, r12\n" \
+        "and r11, r2, #0x400040\n" \
+        "lsr r11, r11, #6\n" \
+        "rsb r11, r11, r11, lsl #16\n" \
+        "eor r11, r9, r11\n" \
+        "eor r9, r4, r11\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r9, r12\n" \
+        "eor r11, r12, r11\n" \
+        "eor r8, r10, r8\n" \
+        "eor r12, r11, r10\n" \
+        "and r12, r12, r8\n" \
+        "eor r10, r12, r10\n" \
+        "eor r11, r8, r11\n" \
+        "eor r5, r6, r5\n" \
+        "eor r8, r10, r6\n" \
+        "and r8, r8, r5\n" \
+        "eor r6, r8, r6\n" \
+        "eor r10, r5, r10\n" \
+        "ldmia r1!, {r5, r8, r9, r12}\n" \
+        "and r7, r3, #0x1000100\n" \
+        "lsr r7, r7, #8\n" \
+        "rsb r7, r7, r7, lsl #16\n" \
+        "eor r7, r8, r7\n" \
+        "and r8, r2, #0x1000100\n" \
+        "lsr r8, r8, #8\n" \
+        "rsb r8, r8, r8, lsl #16\n" \
+        "eor r8, r5, r8\n" \
+        "eor r5, r4, r8\n" \
+        "eor r4, r4, r7\n" \
+        "and r7, r5, r7\n" \
+        "eor r8, r7, r8\n" \
+        "and r7, r3, #0x4000400\n" \
+        "lsr r7, r7, #10\n" \
+        "rsb r7, r7, r7, lsl #16\n" \
+        "eor r7, r12, r7\n" \
+        "and r12, r2, #0x4000400\n" \
+        "lsr r12, r12, #10\n" \
+        "rsb r12, r12, r12, lsl #16\n" \
+        "eor r12, r9, r12\n" \
+        "eor r9, r4, r12\n" \
+        "eor r4, r4, r7\n" \
+        "and r7, r9, r7\n" \
+        "eor r12, r7, r12\n" \
+        "eor r8, r11, r8\n" \
+        "eor r7, r12, r11\n" \
+        "and r7, r7, r8\n" \
+        "eor r11, r7, r11\n" \
+        "eor r12, r8, r12\n" \
+        "ldmia r1!, {r5, r7, r8, r9}\n" \
+        "and lr, r3, #0x10001000\n" \
+        "lsr lr, lr, #12\n" \
+        "rsb lr, lr, lr, lsl #16\n" \
+        "eor lr, r7, lr\n" \
+        "and r7, r2, #0x10001000\n" \
+        "lsr r7, r7, #12\n" \
+        "rsb r7, r7, r7, lsl #16\n" \
+        "eor r7, r5, r7\n" \
+        "eor r5, r4, r7\n" \
+        "eor r4, r4, lr\n" \
+        "and lr, r5, lr\n" \
+        "eor r7, lr, r7\n" \
+        "and r3, r3, #0x40004000\n" \
+        "lsr r3, r3, #14\n" \
+        "rsb r3, r3, r3, lsl #16\n" \
+        "eor r3, r9, r3\n" \
+        "and r2, r2, #0x40004000\n" \
+        "lsr r2, r2, #14\n" \
+        "rsb r2, r2, r2, lsl #16\n" \
+        "eor r2, r8, r2\n" \
+        "eor r8, r4, r2\n" \
+        "eor r4, r4, r3\n" \
+        "and r3, r8, r3\n" \
+        "eor r2, r3, r2\n" \
+        "eor r7, r12, r7\n" \
+        "eor r3, r2, r12\n" \
+        "and r3, r3, r7\n" \
+        "eor r12, r3, r12\n" \
+        "eor r2, r7, r2\n" \
+        "eor r11, r10, r11\n" \
+        "eor r7, r12, r10\n" \
+        "and r7, r7, r11\n" \
+        "eor r10, r7, r10\n" \
+        "eor r12, r11, r12\n" \
+        "ldrd r11, r7, [r0, #12]\n" \
+        "eor r6, r11, r6\n" \
+        "eor r3, r10, r11\n" \
+        "and r3, r3, r6\n" \
+        "eor r11, r3, r11\n" \
+        "eor r10, r6, r10\n" \
+        "and r6, r7, r11\n" \
+        "eor r11, r7, r11\n" \
+        "strd r10, r11, [r0, #12]\n" \
+        "strd r4, r2, [r0]\n" \
+        "str r12, [r0, #8]\n" \
+        "add r2, r0, #20\n" \
+        ".if %c[ripple] == 1\n" \
+        "ldmia r2, {r3}\n" \
+        "eor r3, r3, r6\n" \
+        "stmia r2, {r3}\n" \
+        ".elseif %c[ripple] == 2\n" \
+        "ldmia r2, {r3, r4}\n" \
+        "and r5, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "eor r4, r4, r5\n" \
+        "stmia r2, {r3, r4}\n" \
+        ".elseif %c[ripple] == 3\n" \
+        "ldmia r2, {r3, r4, r5}\n" \
+        "and r7, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r7\n" \
+        "eor r4, r4, r7\n" \
+        "eor r5, r5, r6\n" \
+        "stmia r2, {r3, r4, r5}\n" \
+        ".elseif %c[ripple] == 4\n" \
+        "ldmia r2, {r3, r4, r5, r7}\n" \
+        "and r8, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r8\n" \
+        "eor r4, r4, r8\n" \
+        "and r8, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "eor r7, r7, r8\n" \
+        "stmia r2, {r3, r4, r5, r7}\n" \
+        ".elseif %c[ripple] == 5\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8}\n" \
+        "and r9, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r9\n" \
+        "eor r4, r4, r9\n" \
+        "and r9, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r9\n" \
+        "eor r7, r7, r9\n" \
+        "eor r8, r8, r6\n" \
+        "stmia r2, {r3, r4, r5, r7, r8}\n" \
+        ".elseif %c[ripple] == 6\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8, r9}\n" \
+        "and r10, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r10\n" \
+        "eor r4, r4, r10\n" \
+        "and r10, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r10\n" \
+        "eor r7, r7, r10\n" \
+        "and r10, r8, r6\n" \
+        "eor r8, r8, r6\n" \
+        "eor r9, r9, r10\n" \
+        "stmia r2, {r3, r4, r5, r7, r8, r9}\n" \
+        ".elseif %c[ripple] == 7\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8, r9, r10}\n" \
+        "and r11, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r11\n" \
+        "eor r4, r4, r11\n" \
+        "and r11, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r11\n" \
+        "eor r7, r7, r11\n" \
+        "and r11, r8, r6\n" \
+        "eor r8, r8, r6\n" \
+        "and r6, r9, r11\n" \
+        "eor r9, r9, r11\n" \
+        "eor r10, r10, r6\n" \
+        "stmia r2, {r3, r4, r5, r7, r8, r9, r10}\n" \
+        ".elseif %c[ripple] == 8\n" \
+        "ldmia r2, {r3, r4, r5, r7, r8, r9, r10, r11}\n" \
+        "and r12, r3, r6\n" \
+        "eor r3, r3, r6\n" \
+        "and r6, r4, r12\n" \
+        "eor r4, r4, r12\n" \
+        "and r12, r5, r6\n" \
+        "eor r5, r5, r6\n" \
+        "and r6, r7, r12\n" \
+        "eor r7, r7, r12\n" \
+        "and r12, r8, r6\n" \
+        "eor r8, r8, r6\n" \
+        "and r6, r9, r12\n" \
+        "eor r9, r9, r12\n" \
+        "and r12, r10, r6\n" \
+        "eor r10, r10, r6\n" \
+        "eor r11, r11, r12\n" \
+        "stmia r2, {r3, r4, r5, r7, r8, r9, r10, r11}\n" \
+        ".endif\n"
 #endif /* GN_HAVE_VCOUNT_THUMB2 */
 
 #endif /* GN_VCOUNT_THUMB2_H */

@@ -31,10 +31,11 @@ ORDER = {f'r{i}': i for i in range(13)} | {'lr': 14}
 MAX_RIPPLE = 8
 
 
-def program(octs, split):
+def program(octs, split, mask='sbfx'):
     """The block's operations on named values (a name may be reassigned). @p split: the half-octs
     (2 * oct + half) whose two weight pairs are loaded by two LDMs of 2 words instead of one of 4,
-    which keeps 2 registers free where the tree holds the most pending words."""
+    which keeps 2 registers free where the tree holds the most pending words. @p mask: 'sbfx' (input i's
+    mask from bit i, all 32 lanes) or 'hmask' (halves: lanes 0-15 from bit i, lanes 16-31 from bit 16 + i)."""
     prog = []
 
     def emit(op, dst, *src, **kw):
@@ -59,9 +60,9 @@ def program(octs, split):
                     emit('ldm_w', (f'P{p}', f'X{p}', f'P{p + 1}', f'X{p + 1}'))
             elif (2 * q + p // 2) in split:
                 emit('ldm_w', (f'P{p}', f'X{p}'))
-            emit('sbfx', '_m', 'A2', bit=i)
+            emit(mask, '_m', 'A2', bit=i)
             emit('eor', '_x', f'X{p}', '_m')
-            emit('sbfx', '_v', 'A', bit=i)
+            emit(mask, '_v', 'A', bit=i)
             emit('eor', '_v', f'P{p}', '_v')
             emit('eor', '_t1', 'o', '_v')
             emit('eor', 'o', 'o', '_x')
@@ -90,14 +91,14 @@ def program(octs, split):
     return prog
 
 
-def best_program(octs):
+def best_program(octs, mask='sbfx'):
     """The allocatable program with the fewest LDMs (fewest split half-octs, earliest first)."""
     import itertools
     halves = list(range(2 * octs))
     for n in range(len(halves) + 1):
         for split in itertools.combinations(reversed(halves), n):
             try:
-                return allocate(program(octs, set(split)), TEMPS)
+                return allocate(program(octs, set(split), mask), TEMPS)
             except RegisterPressure:
                 continue
     raise AssertionError("no allocation")
@@ -150,7 +151,7 @@ def allocate(prog, temps):
     return ins, reg, peak
 
 
-def asm(ins, reg):
+def asm(ins, reg, dsp=True):
     R = lambda v: reg[v]
     out = []
     for op, d, s, kw in ins:
@@ -172,6 +173,20 @@ def asm(ins, reg):
             out += [f"strd {R(s[0])}, {R(s[1])}, [r0]", f"str {R(s[2])}, [r0, #8]"]
         elif op == 'sbfx':
             out.append(f"sbfx {R(d[0])}, {R(s[0])}, #{kw['bit']}, #1")
+        elif op == 'hmask':
+            # halfword masks from bits k and 16 + k: with DSP, SSAT16 #1 turns each halfword's sign into 0 or
+            # all ones, after a shift that brings bits k and 16 + k to 15 and 31; without, the bit pair is
+            # isolated, moved to bits 0 and 16 and spread by x * 0xFFFF = (x << 16) - x (bit 32 falls off)
+            k, dd, ss = kw['bit'], R(d[0]), R(s[0])
+            if dsp:
+                if k != 15:
+                    out.append(f"lsl {dd}, {ss}, #{15 - k}")
+                out.append(f"ssat16 {dd}, #1, {dd if k != 15 else ss}")
+            else:
+                out.append(f"and {dd}, {ss}, #0x{0x10001 << k:x}")
+                if k:
+                    out.append(f"lsr {dd}, {dd}, #{k}")
+                out.append(f"rsb {dd}, {dd}, {dd}, lsl #16")
         elif op in ('and', 'eor', 'orr', 'bic'):
             out.append(f"{op} {R(d[0])}, {R(s[0])}, {R(s[1])}")
         elif op == 'RIPPLE':
@@ -200,7 +215,7 @@ def asm(ins, reg):
     return out
 
 
-def simulate(octs, ins, reg, rng, ripple):
+def simulate(octs, ins, reg, rng, ripple, halves=False):
     rows_n = 5 + ripple
     # counts start somewhere that leaves room for this block's inputs
     cap = (1 << rows_n) - 1 - 8 * octs
@@ -210,7 +225,8 @@ def simulate(octs, ins, reg, rng, ripple):
     rows = [sum(((counts[o] >> k) & 1) << o for o in range(32)) for k in range(rows_n)]
     a = rng.getrandbits(32) if rng.random() < 0.8 else rng.choice([0, M, 0x55555555])
     w = [rng.getrandbits(32) if rng.random() < 0.9 else rng.choice([0, M]) for _ in range(8 * octs)]
-    expected = [counts[o] + sum(((w[i] >> o) & 1) ^ ((a >> i) & 1) for i in range(8 * octs)) for o in range(32)]
+    bit = (lambda i, o: (a >> (i + (16 if o >= 16 else 0))) & 1) if halves else (lambda i, o: (a >> i) & 1)
+    expected = [counts[o] + sum(((w[i] >> o) & 1) ^ bit(i, o) for i in range(8 * octs)) for o in range(32)]
     stored = []
     for q in range(octs):
         for p in range(0, 8, 2):
@@ -241,6 +257,8 @@ def simulate(octs, ins, reg, rng, ripple):
             rows[0], rows[1], rows[2] = g
         elif op == 'sbfx':
             regs[reg[d[0]]] = M if (g[0] >> kw['bit']) & 1 else 0
+        elif op == 'hmask':
+            regs[reg[d[0]]] = (0xFFFF if (g[0] >> kw['bit']) & 1 else 0) | (0xFFFF0000 if (g[0] >> (16 + kw['bit'])) & 1 else 0)
         elif op == 'RIPPLE':
             carry = g[0]
             for k in range(5, rows_n):
@@ -323,6 +341,56 @@ PROLOGUE = r'''/**
 '''
 
 
+def check_hmask_text(rng, dsp):
+    """The instruction text of 'hmask' (asm()) computes what the simulation's 'hmask' does, on random words."""
+    def ssat16_1(x):
+        return sum((0xFFFF if (x >> (16 * h + 15)) & 1 else 0) << (16 * h) for h in range(2))
+    for k in range(16):
+        for _ in range(200):
+            x = rng.getrandbits(32)
+            want = (0xFFFF if (x >> k) & 1 else 0) | (0xFFFF0000 if (x >> (16 + k)) & 1 else 0)
+            if dsp:
+                got = ssat16_1((x << (15 - k)) & M)
+            else:
+                y = (x & (0x10001 << k)) >> k
+                got = ((y << 16) - y) & M
+            assert got == want, (k, dsp)
+
+
+HALVES_PROLOGUE = r'''
+/**
+ * @brief The halves form (gn_vcount16x2_u32() of gn_vcount.h): as GN_VCOUNT_THUMB2, but input i's mask
+ *        covers lanes 0-15 with bit i of @p a and lanes 16-31 with bit 16 + i (8 * octs inputs, octs 1 or 2):
+ *        two 16-lane counts side by side, such as the two bit-planes of 16 channels. With DSP the mask is
+ *        LSL + SSAT16 (2 instructions), without it AND + LSR + RSB (3) where the full form has one SBFX.
+ */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define GN_VCOUNT16X2_THUMB2_BODY(octs_) GN_VCOUNT16X2_THUMB2_O##octs_##_DSP_BODY
+#else
+#define GN_VCOUNT16X2_THUMB2_BODY(octs_) GN_VCOUNT16X2_THUMB2_O##octs_##_NODSP_BODY
+#endif
+#define GN_VCOUNT16X2_THUMB2(rows, w, a, octs_, ripple_)                                                         \
+    do                                                                                                         \
+    {                                                                                                          \
+        register uint32_t *gn_r_ __asm__("r0") = (rows);                                                       \
+        register const uint32_t *gn_w_ __asm__("r1") = (w);                                                    \
+        register uint32_t gn_a_ __asm__("r2") = (a);                                                           \
+        if ((int)(octs_) == 1)                                                                                 \
+        {                                                                                                      \
+            __asm__ volatile(GN_VCOUNT16X2_THUMB2_BODY(1) : "+r"(gn_w_), "+r"(gn_a_) : "r"(gn_r_), [ripple] "i"(ripple_) \
+                             : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory"); \
+        }                                                                                                      \
+        else                                                                                                   \
+        {                                                                                                      \
+            __asm__ volatile(GN_VCOUNT16X2_THUMB2_BODY(2) : "+r"(gn_w_), "+r"(gn_a_) : "r"(gn_r_), [ripple] "i"(ripple_) \
+                             : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory"); \
+        }                                                                                                      \
+        (w) = gn_w_;                                                                                           \
+    } while (0)
+
+'''
+
+
 def main():
     rng = random.Random(1)
     text = PROLOGUE.replace("MAX_RIPPLE_VALUE", str(MAX_RIPPLE))
@@ -336,6 +404,18 @@ def main():
         text += f"#define GN_VCOUNT_THUMB2_O{octs}_BODY \\\n{body}\n"
         ops = sum(1 for op, d, s, kw in ins if op != 'RIPPLE')
         print(f"vcount octs={octs}: {ops} instructions + ripple (3 + 2 per row), peak {peak} live values, simulation ok", file=sys.stderr)
+    text += HALVES_PROLOGUE
+    for octs in (1, 2):
+        ins, reg, peak = best_program(octs, 'hmask')
+        for n in range(1500):
+            simulate(octs, ins, reg, rng, n % (MAX_RIPPLE + 1), halves=True)
+        for dsp, name in ((True, 'DSP'), (False, 'NODSP')):
+            lines = asm(ins, reg, dsp)
+            check_hmask_text(rng, dsp)
+            body = " \\\n".join(f'        "{x}\\n"' for x in lines)
+            text += f"#define GN_VCOUNT16X2_THUMB2_O{octs}_{name}_BODY \\\n{body}\n"
+            count = sum(1 for l in lines if not l.startswith('.') and not l.startswith('add') and 'ripple' not in l)
+            print(f"vcount16x2 octs={octs} {name}: {sum(1 for op, d, s, kw in ins if op not in ('RIPPLE', 'hmask')) + sum((2 if dsp else 3) for op, d, s, kw in ins if op == 'hmask')} instructions at most + ripple, simulation ok", file=sys.stderr)
     text += "#endif /* GN_HAVE_VCOUNT_THUMB2 */\n\n#endif /* GN_VCOUNT_THUMB2_H */\n"
     with open(sys.argv[1], 'w') as f:
         f.write(text)

@@ -15,7 +15,13 @@ namespace GroupNet.Codegen.Emitters;
 /// Eligible layers: threshold or pooled epilogue; terms that are binary convs (3x3 with padding
 /// at most 1 on inputs of at least 2x2, or 1x1 without padding) or identities, on signs or levels
 /// tensors; all terms with borders share one geometry and input size (one border class per
-/// pixel); each term's counter fits 16 rows and the Thumb-2 block's ripple.
+/// pixel); each term's counter fits 16 rows and the Thumb-2 block's ripple; at least 32 output
+/// channels, or at most 16 with every input 2-bit levels of at most 16 channels ("halves": the two
+/// bit-planes of an input counted side by side, lanes 0-15 plane 0 and lanes 16-31 plane 1 of the same
+/// 16 output channels, gn_vcount16x2_u32(); a term's value is then field(lo) + 2 * field(hi)), or at most 16
+/// with a bit-sliced +/-1 output from signs inputs of at most 16 channels ("pairs": two horizontally adjacent output
+/// pixels side by side, lanes 0-15 pixel x and lanes 16-31 pixel x + 1; taps outside the input are counted as
+/// all-zero activation words, which the per-class thresholds take into account).
 /// </summary>
 public sealed class VerticalLayerEmitter(TemplateSet templates)
 {
@@ -34,15 +40,25 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     /// what the taps outside the input would count with all-zero activations ((2^k - 1) times their +1 weights), so the
     /// bias is that of all taps (acc = (2^k - 1) * P - D; docs/integer-arithmetic.md): one bias row instead of nine,
     /// and per class only the constant's rows.</param>
-    private sealed record LayerPlan(IReadOnlyList<TermPlan> Terms, int RowCount, BinaryConvTerm? Bordered, TensorSpec? BorderedInput, bool Sliced, bool BorderCorrected);
+    /// <param name="Halves">At most 16 output channels on 2-bit inputs of at most 16 channels: each lane pair (o, o + 16)
+    /// counts channel o's two bit-planes with the same weights (see the class).</param>
+    /// <param name="Pairs">A sliced layer of at most 16 output channels on signs of at most 16 channels: output pixels x and
+    /// x + 1 in lanes 0-15 and 16-31 (see the class).</param>
+    private sealed record LayerPlan(IReadOnlyList<TermPlan> Terms, int RowCount, BinaryConvTerm? Bordered, TensorSpec? BorderedInput, bool Sliced, bool BorderCorrected, bool Halves, bool Pairs);
 
     /// <summary>Whether layer <paramref name="index"/> can use the vertical kernel.</summary>
     public static bool Eligible(DeploymentModel model, int index) => Plan(model, model.Layers[index]) is not null;
 
     private static LayerPlan? Plan(DeploymentModel model, AccumulateLayer layer)
     {
-        // Fewer than 32 output channels leave lanes idle: the per-channel kernels are faster there.
-        if (layer.Epilogue is not (ThresholdEpilogue or PooledEpilogue) || layer.OutChannels < 32)
+        // Fewer than 32 output channels leave lanes idle, unless the two bit-planes of a narrow 2-bit input fill them;
+        // elsewhere the per-channel kernels are faster there.
+        bool halves = layer.OutChannels <= 16
+            && layer.Terms.All(t => model.Tensors[t.Input] is { Kind: TensorKind.Levels, Bits: 2, Channels: <= 16 });
+        bool pairs = layer.OutChannels <= 16 && layer.Epilogue is ThresholdEpilogue { Bits: 1 }
+            && layer.Terms.Count(t => t is BinaryConvTerm) == 1 && layer.Terms.Length <= 2
+            && layer.Terms.All(t => t is BinaryConvTerm or IdentityTerm && model.Tensors[t.Input] is { Kind: TensorKind.Signs, Channels: <= 16 });
+        if (layer.Epilogue is not (ThresholdEpilogue or PooledEpilogue) || (layer.OutChannels < 32 && !halves && !pairs))
         {
             return null;
         }
@@ -78,10 +94,11 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                         bordered ??= conv;
                         borderedInput ??= input;
                     }
-                    long max = ((1L << input.Bits) - 1) * g.Kernel * g.Kernel * input.Channels;
+                    // halves: each plane's count in its own lane, so the largest is that of one plane
+                    long max = (halves ? 1 : (1L << input.Bits) - 1) * g.Kernel * g.Kernel * input.Channels;
                     field = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)max);
                     ripple = Math.Max(0, field - 5);
-                    rows = input.Bits - 1 + 5 + ripple;
+                    rows = (halves ? 0 : input.Bits - 1) + 5 + ripple;
                     if (ripple > MaxRipple)
                     {
                         return null;
@@ -89,7 +106,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     break;
                 }
                 case IdentityTerm:
-                    rows = field = input.Bits;
+                    rows = field = halves ? 1 : input.Bits;
                     break;
                 default:
                     return null;
@@ -106,11 +123,11 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             plans.Add(new TermPlan(t, term, input, (blocks - 1) * BlockRows + blockUsed, rows, field, ripple));
             blockUsed += rows;
         }
-        bool sliced = layer.Epilogue is ThresholdEpilogue { Bits: 1 }
+        bool sliced = !halves && layer.Epilogue is ThresholdEpilogue { Bits: 1 }
             && plans.Count(t => t.Term is BinaryConvTerm) == 1
             && plans.Count(t => t.Term is IdentityTerm) == plans.Count - 1 && plans.Count <= 2
             && plans.All(t => t.Term is BinaryConvTerm || t.Input.Kind == TensorKind.Signs);
-        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced, borderedInput?.Kind == TensorKind.Levels);
+        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced, borderedInput?.Kind == TensorKind.Levels, halves, pairs && sliced);
     }
 
     private static bool HasBorders(ConvGeometry g, TensorSpec input)
@@ -165,10 +182,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             {
                 case BinaryConvTerm conv:
                     AddConvBias(bias, classes, groups, cout, conv, tp.Input, plan);
-                    tables.Add(VWeights(index, tp, conv, groups, cout, note));
+                    tables.Add(VWeights(index, tp, conv, groups, cout, note, plan.Halves || plan.Pairs));
                     if (plan.BorderCorrected && HasBorders(conv.Geometry, tp.Input))
                     {
-                        tables.Add(BorderTable(index, tp, conv, groups, cout, note));
+                        tables.Add(BorderTable(index, tp, conv, groups, cout, note, plan.Halves));
                     }
                     constants.AddRange(ConvConstants(p, conv, tp));
                     break;
@@ -185,7 +202,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     }
                     if (!plan.Sliced)
                     {
-                        termCode.Add(IdentityCode(index, tp, ArgOf(tp.Input.Id), p));
+                        termCode.Add(IdentityCode(index, tp, ArgOf(tp.Input.Id), p, plan.Halves));
                     }
                     constants.Add($"{p}WORDS = {tp.Input.Words}");
                     constants.Add($"{p}BITS = {tp.Input.Bits}");
@@ -193,7 +210,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             }
         }
         // Conv terms of one shape (a group's K bases, their K shortcuts) share one copy of the code: a loop over them.
-        termCode.InsertRange(0, plan.Terms.Where(t => t.Term is BinaryConvTerm).GroupBy(Shape).Select(same => ConvCode(index, same.ToList(), ArgOf, plan.BorderCorrected)));
+        termCode.InsertRange(0, plan.Terms.Where(t => t.Term is BinaryConvTerm).GroupBy(Shape).Select(same => ConvCode(index, same.ToList(), ArgOf, plan.BorderCorrected, plan.Halves, plan.Pairs)));
         if (!plan.Sliced)
         {
             tables.Insert(0, CTable.Matrix($"gn_l{index}_vbias", "int32_t",
@@ -201,7 +218,9 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             bias, classes, CLiteral.Int32, "border class"));
         }
 
-        string classCode = plan.Bordered is null
+        string classCode = plan.Pairs
+            ? PairClassCode(plan)
+            : plan.Bordered is null
             ? "const int32_t cls = 0;"
             : $"const int32_t iy0 = y * {plan.Bordered.Geometry.Stride} - {plan.Bordered.Geometry.Padding}, ix0 = x * {plan.Bordered.Geometry.Stride} - {plan.Bordered.Geometry.Padding};\n" +
               $"            const int32_t vy = {BinaryConvTermEmitter.BorderClass(plan.Bordered.Geometry, plan.BorderedInput!.Height, "iy0", plan.BorderedInput.Height.ToString(CultureInfo.InvariantCulture))};\n" +
@@ -249,12 +268,31 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             transposes,
             lanes,
             sliced = plan.Sliced,
+            xStep = plan.Pairs ? 2 : 1,
             usesZ,
             // written out: GCC turns a zeroing loop into a call of memset, which would run outside the layer function
             zero = string.Join("\n", Enumerable.Range(0, zeroRows / 2).Select(r => $"                rows[{2 * r}] = 0u;\n                rows[{2 * r + 1}] = 0u;")),
             epilogue = finalEpilogue,
         });
         return (code.TrimEnd('\n'), tables);
+    }
+
+    /// <summary>Pairs: the row class is shared, the column class is pixel x's (a) and pixel x + 1's (b); a pixel past the
+    /// output's width (odd widths) gets a class too, its output is not stored.</summary>
+    private static string PairClassCode(LayerPlan plan)
+    {
+        if (plan.Bordered is null)
+        {
+            return "const int32_t clsa = 0, clsb = 0;";
+        }
+        var g = plan.Bordered.Geometry;
+        var input = plan.BorderedInput!;
+        string h = input.Height.ToString(CultureInfo.InvariantCulture), w = input.Width.ToString(CultureInfo.InvariantCulture);
+        return $"const int32_t iy0 = y * {g.Stride} - {g.Padding}, ix0 = x * {g.Stride} - {g.Padding}, ix1 = ix0 + {g.Stride};\n" +
+               $"            const int32_t vy = {BinaryConvTermEmitter.BorderClass(g, input.Height, "iy0", h)};\n" +
+               $"            const int32_t vxa = {BinaryConvTermEmitter.BorderClass(g, input.Width, "ix0", w)};\n" +
+               $"            const int32_t vxb = {BinaryConvTermEmitter.BorderClass(g, input.Width, "ix1", w)};\n" +
+               "            const int32_t clsa = vy * 3 + vxa, clsb = vy * 3 + vxb;";
     }
 
     private static IEnumerable<string> ConvConstants(string p, BinaryConvTerm conv, TermPlan tp)
@@ -276,8 +314,9 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
 
     /// <summary>The transposed weights: [group][tap][input channel], one word per input channel whose bit o is the
     /// weight bit of output channel 32 * group + o, stored per pair of channels (i, i + 1) as W_i, W_i xor W_i+1;
-    /// 8 words per oct of input channels (zero words for the padding channels of the last oct).</summary>
-    private static CTable VWeights(int index, TermPlan tp, BinaryConvTerm conv, int groups, int cout, string note)
+    /// 8 words per oct of input channels (zero words for the padding channels of the last oct). In halves and pairs the
+    /// 16 channels' bits repeat in bits 16-31, for the lanes of plane 1 or of pixel x + 1.</summary>
+    private static CTable VWeights(int index, TermPlan tp, BinaryConvTerm conv, int groups, int cout, string note, bool halves)
     {
         int taps = conv.Geometry.Kernel * conv.Geometry.Kernel, words = tp.Input.Words, channels = tp.Input.Channels;
         int tapWords = TapWords(tp.Input);
@@ -299,7 +338,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                             word |= ((w >> (c % 32)) & 1u) << lane;
                         }
                     }
-                    table[at + c] = word;
+                    table[at + c] = halves ? word | (word << 16) : word;
                 }
                 for (int c = 1; c < tapWords; c += 2)
                 {
@@ -308,13 +347,16 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             }
         }
         return CTable.Flat($"gn_l{index}_t{tp.Index}_vweights", "uint32_t",
-            $"{note} term {tp.Index}: binary conv {conv.Geometry.Kernel}x{conv.Geometry.Kernel} transposed for the vertical kernel, flat [{groups} groups of 32 channels][{taps} taps][{tapWords} input channels]: bit o = weight of channel 32 * group + o (1 = +1); pairs stored as W_i, W_i xor W_i+1",
+            halves
+                ? $"{note} term {tp.Index}: binary conv {conv.Geometry.Kernel}x{conv.Geometry.Kernel} transposed for the vertical kernel's 16-lane halves, flat [{taps} taps][{tapWords} input channels]: bits o and 16 + o = weight of channel o (1 = +1), for both halves' lanes (two planes, or two pixels); pairs stored as W_i, W_i xor W_i+1"
+                : $"{note} term {tp.Index}: binary conv {conv.Geometry.Kernel}x{conv.Geometry.Kernel} transposed for the vertical kernel, flat [{groups} groups of 32 channels][{taps} taps][{tapWords} input channels]: bit o = weight of channel 32 * group + o (1 = +1); pairs stored as W_i, W_i xor W_i+1",
             table, CLiteral.Hex32, tapWords, "words");
     }
 
     /// <summary>Per border class 1..8 and group, the rows of (2^k - 1) * (+1 weights of the taps outside the input), the
-    /// count those taps would add with all-zero activations (gn_vcount_add_u32()).</summary>
-    private static CTable BorderTable(int index, TermPlan tp, BinaryConvTerm conv, int groups, int cout, string note)
+    /// count those taps would add with all-zero activations (gn_vcount_add_u32()). In halves each plane's lane gains
+    /// the +1 weights once (the planes' weights 1 and 2 make the 2^k - 1 = 3 when the lanes are combined).</summary>
+    private static CTable BorderTable(int index, TermPlan tp, BinaryConvTerm conv, int groups, int cout, string note, bool halves)
     {
         var g = conv.Geometry;
         int taps = g.Kernel * g.Kernel, words = tp.Input.Words, r = tp.FieldRows;
@@ -332,7 +374,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     {
                         for (int w = 0; w < words; w++)
                         {
-                            count += ((1L << tp.Input.Bits) - 1) * System.Numerics.BitOperations.PopCount(conv.Weights[(o * taps + t) * words + w]);
+                            count += (halves ? 1 : (1L << tp.Input.Bits) - 1) * System.Numerics.BitOperations.PopCount(conv.Weights[(o * taps + t) * words + w]);
                         }
                     }
                 }
@@ -340,11 +382,15 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                 for (int bit = 0; bit < r; bit++)
                 {
                     table[at + bit] |= (uint)((count >> bit) & 1) << (o % 32);
+                    if (halves)
+                    {
+                        table[at + bit] |= (uint)((count >> bit) & 1) << (o + 16);
+                    }
                 }
             }
         }
         return CTable.Matrix($"gn_l{index}_t{tp.Index}_vborder", "uint32_t",
-            $"{note} term {tp.Index}: per border class 1..8 x group [{groups}], the {r} rows of (2^k - 1) * (+1 weights of the taps outside the input), added to the count at a border pixel",
+            $"{note} term {tp.Index}: per border class 1..8 x group [{groups}], the {r} rows of {(halves ? "the +1 weights of the taps outside the input (in each plane's lane)" : "(2^k - 1) * (+1 weights of the taps outside the input)")}, added to the count at a border pixel",
             table, 8 * groups, CLiteral.Hex32, "class x group");
     }
 
@@ -390,7 +436,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     private static string Shape(TermPlan tp) =>
         $"{((BinaryConvTerm)tp.Term).Geometry}|{tp.Input.Kind}|{tp.Input.Height}x{tp.Input.Width}x{tp.Input.Channels}x{tp.Input.Bits}|{tp.Rows}|{tp.Ripple}";
 
-    private string ConvCode(int index, IReadOnlyList<TermPlan> same, Func<int, string> argOf, bool correctedLayer)
+    private string ConvCode(int index, IReadOnlyList<TermPlan> same, Func<int, string> argOf, bool correctedLayer, bool halves, bool pairs)
     {
         var tp = same[0];
         var conv = (BinaryConvTerm)tp.Term;
@@ -407,7 +453,16 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         // Whole words share one block (a loop when there are several); a partial last word has its own.
         bool partial = input.Channels % 32 != 0;
         int fullWords = partial ? words - 1 : words;
-        string Tap(string pixel, bool more, string indent) => Indent(templates.Render("vterm_tap", new
+        string Tap(string pixel, bool more, string indent) => Indent(halves
+            ? templates.Render("vterm_tap_halves", new
+            {
+                arg,
+                pixel,
+                p_ = p,
+                rowsBase,
+                assign = more ? "w = " : "(void)",
+            })
+            : templates.Render("vterm_tap", new
         {
             arg,
             pixel,
@@ -428,7 +483,19 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         var (top, bottom) = BinaryConvTermEmitter.Borders(g, input.Height);
         var (left, right) = BinaryConvTermEmitter.Borders(g, input.Width);
         bool pointwise = g.Kernel == 1;
-        string body = templates.Render("vterm_conv_body", new
+        string body = pairs
+            ? templates.Render("vterm_conv_body_pairs", new
+            {
+                p_ = p,
+                pad = g.Padding,
+                pointwise,
+                arg,
+                rowsBase,
+                rowTest = string.Join(" || ", new[] { top ? "iy < 0" : null, bottom ? $"iy >= {p}IN_H" : null }.Where(x => x is not null)),
+                index,
+                innerTest = $"x + 1 < GN_L{index}_OUT_W" + (left || right ? " && vxa == 0 && vxb == 0" : ""),
+            })
+            : templates.Render("vterm_conv_body", new
         {
             p_ = p,
             pad = g.Padding,
@@ -471,9 +538,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     private static string Indent(string text, string indent) =>
         string.Join("\n", text.TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? l : indent + l));
 
-    private string IdentityCode(int index, TermPlan tp, string arg, string p) =>
+    private string IdentityCode(int index, TermPlan tp, string arg, string p, bool halves) =>
         templates.Render("vterm_identity", new
         {
+            halves,
             t = tp.Index,
             index,
             input = tp.Input.Id,
@@ -512,9 +580,9 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         for (int cls = 0; cls < classes; cls++)
         {
             int vy = cls / 3, vx = cls % 3;
-            for (int o = 0; o < groups * 32; o++)
+            for (int o = 0; o < (plan.Pairs ? 16 : groups * 32); o++) // pairs: lanes 16-31 repeat lanes 0-15
             {
-                long k = 0, inBounds = 0;
+                long k = 0, inBounds = 0, outside = 0;
                 if (o < cout)
                 {
                     for (int t = 0; t < taps; t++)
@@ -522,6 +590,15 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                         int ky = t / g.Kernel, kx = t % g.Kernel;
                         if (bordered && ((vy == 1 && ky == 0) || (vy == 2 && ky == 2) || (vx == 1 && kx == 0) || (vx == 2 && kx == 2)))
                         {
+                            if (plan.Pairs && !((vy == 1 && ky == 0) || (vy == 2 && ky == 2)))
+                            {
+                                // pairs count a tap outside the row as an all-zero word: D gains its +1 weights, z = B - 2M * D
+                                // (signs) keeps its value with B gaining 2M times as many
+                                for (int w = 0; w < words; w++)
+                                {
+                                    outside += System.Numerics.BitOperations.PopCount(convTerm.Weights[(o * taps + t) * words + w]);
+                                }
+                            }
                             continue;
                         }
                         inBounds++;
@@ -536,7 +613,8 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                         }
                     }
                 }
-                long maxD = ((1L << input.Bits) - 1) * inBounds * input.Channels;
+                k += 2 * outside; // only pairs count outside taps (signs: c = 2M)
+                long maxD = ((1L << input.Bits) - 1) * inBounds * input.Channels + outside;
                 for (int sv = 0; sv < svals; sv++)
                 {
                     bool compare = false, constant = false, polarity = false;
@@ -570,18 +648,22 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                             else { compare = true; polarity = true; tau = sigma - 1; }
                         }
                     }
-                    int group = o / 32, lane = o % 32;
+                    int group = o / 32;
                     int at = ((cls * svals + sv) * groups + group) * rowWords;
-                    for (int bit = 0; bit < r; bit++)
+                    // pairs: both pixels' lanes hold the class's row; the pixel pair takes each half from its pixel's class
+                    foreach (int lane in plan.Pairs ? [o, o + 16] : new[] { o % 32 })
                     {
-                        if (((tau >> bit) & 1) == 0)
+                        for (int bit = 0; bit < r; bit++)
                         {
-                            table[at + bit] |= 1u << lane; // ~tau
+                            if (((tau >> bit) & 1) == 0)
+                            {
+                                table[at + bit] |= 1u << lane; // ~tau
+                            }
                         }
+                        table[at + r] |= polarity ? 1u << lane : 0u;
+                        table[at + r + 1] |= compare ? 1u << lane : 0u;
+                        table[at + r + 2] |= !compare && constant ? 1u << lane : 0u;
                     }
-                    table[at + r] |= polarity ? 1u << lane : 0u;
-                    table[at + r + 1] |= compare ? 1u << lane : 0u;
-                    table[at + r + 2] |= !compare && constant ? 1u << lane : 0u;
                 }
             }
         }
@@ -592,8 +674,12 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         string Row(int sv) => classes > 1
             ? $"gn_l{index}_vtau[(cls * {svals} + {sv}) * GN_L{index}_GROUPS + g]"
             : sv == 0 ? $"gn_l{index}_vtau[g]" : $"gn_l{index}_vtau[GN_L{index}_GROUPS + g]";
-        string Sel(int k) => identity is null ? $"tau[{k}]" : $"((tau1[{k}] & s) | (tau0[{k}] & ~s))";
-        string code = templates.Render("vepilogue_sliced", new
+        string Sel(int k) => plan.Pairs
+            ? (identity is null ? $"((taua[{k}] & 0xFFFFu) | (taub[{k}] & 0xFFFF0000u))"
+                : $"((((tau1a[{k}] & 0xFFFFu) | (tau1b[{k}] & 0xFFFF0000u)) & s) | (((tau0a[{k}] & 0xFFFFu) | (tau0b[{k}] & 0xFFFF0000u)) & ~s))")
+            : identity is null ? $"tau[{k}]" : $"((tau1[{k}] & s) | (tau0[{k}] & ~s))";
+        string PairRow(int sv, string cls) => $"gn_l{index}_vtau[({cls} * {svals} + {sv}) * GN_L{index}_GROUPS]";
+        string code = templates.Render(plan.Pairs ? "vepilogue_sliced_pairs" : "vepilogue_sliced", new
         {
             index,
             row = conv.Row,
@@ -604,6 +690,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             identityTerm = identity?.Index ?? 0,
             tau0 = Row(0),
             tau1 = Row(1),
+            tau0a = PairRow(0, "clsa"),
+            tau0b = PairRow(0, "clsb"),
+            tau1a = PairRow(1, "clsa"),
+            tau1b = PairRow(1, "clsb"),
             first = new { select = Sel(0), row = conv.Row },
             bits = Enumerable.Range(1, r - 1).Select(bit => new { select = Sel(bit), row = conv.Row + bit }).ToArray(),
             polarity = Sel(r),
@@ -620,16 +710,21 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     private string LaneCode(int index, LayerPlan plan, int cout)
     {
         int blocks = plan.RowCount / BlockRows;
-        var lanes = new[] { (0, "lo"), (16, "lo + 16") }.Select(h =>
+        string Field(TermPlan tp, int shift)
+        {
+            string p = $"GN_L{index}_T{tp.Index}_", v = $"v{tp.Row / BlockRows}";
+            return shift == 0 ? $"({v} & {p}FIELD_MASK)" : $"(({v} >> {shift}) & {p}FIELD_MASK)";
+        }
+        // halves: lane j counts plane 0 of channel j and lane j + 16 its plane 1, so a term's value is lo + 2 * hi
+        var halves = plan.Halves ? new[] { (0, "lo") } : new[] { (0, "lo"), (16, "lo + 16") };
+        var lanes = halves.Select(h =>
         {
             var expr = new StringBuilder($"(uint32_t)bias[{h.Item2}]");
             foreach (var tp in plan.Terms)
             {
-                string p = $"GN_L{index}_T{tp.Index}_";
                 int shift = h.Item1 + tp.Row % BlockRows;
-                string v = $"v{tp.Row / BlockRows}";
-                string field = shift == 0 ? $"({v} & {p}FIELD_MASK)" : $"(({v} >> {shift}) & {p}FIELD_MASK)";
-                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{h.Item2}] * {field}");
+                string value = plan.Halves ? $"({Field(tp, shift)} + 2u * {Field(tp, shift + 16)})" : Field(tp, shift);
+                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{h.Item2}] * {value}");
             }
             return new { lane = h.Item2, expr = expr.ToString() };
         }).ToArray();

@@ -47,6 +47,9 @@ public sealed class GeneratedCBitExactTests
         { "k2_b2_1_63_64_65", 15, 2, 2, [1, 63, 64, 65], [1, 2, 1, 2], false },
         { "k2_signs_31_1_32_33", 16, 2, 1, [31, 1, 32, 33], [1, 1, 2, 2], false },
         { "k3_signs_63_64_65_extreme", 17, 3, 1, [63, 64, 65], [2, 1, 2], true },
+        { "k3_b2_8_16_32_extreme", 18, 3, 2, [8, 16, 32], [1, 2, 2], true },
+        { "k1_signs_16_16_8", 19, 1, 1, [16, 16, 8], [1, 2, 2], false },
+        { "k2_signs_8_16_16_extreme", 20, 2, 1, [8, 16, 16], [1, 2, 2], true },
     };
 
     internal static DeploymentModel Build(string name, int seed, int k, int bits, int[] channels, int[] strides, bool extreme) =>

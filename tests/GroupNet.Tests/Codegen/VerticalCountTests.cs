@@ -6,19 +6,22 @@ namespace GroupNet.Tests.Codegen;
 /// <summary>
 /// gn_vcount.h on the host, against plain counting in C#: random counters, random activation words and
 /// transposed weights (stored as pairs W_i, W_i xor W_i+1) for 1 to 4 octs; after the block, the 16-row
-/// transpose must give every lane's count as a bit field.
+/// transpose must give every lane's count as a bit field. The halves form (gn_vcount16x2_c(), 1 or 2 octs) takes
+/// lanes 0-15's inputs from the activation word's low half and lanes 16-31's from its high half.
 /// </summary>
 public sealed class VerticalCountTests
 {
-    [Fact]
-    public void The_block_adds_the_differing_bits_to_every_lane_and_the_transpose_reads_them_back()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_block_adds_the_differing_bits_to_every_lane_and_the_transpose_reads_them_back(bool halves)
     {
         var rng = new Random(21);
         const int Cases = 300;
         var cases = new List<(uint[] Rows, uint[] Weights, uint A, int Octs, int RowCount)>();
         for (int n = 0; n < Cases; n++)
         {
-            int octs = 1 + n % 4, rowCount = 6 + rng.Next(0, 11); // 6 .. 16 rows
+            int octs = 1 + n % (halves ? 2 : 4), rowCount = 6 + rng.Next(0, 11); // 6 .. 16 rows
             var counts = new long[32];
             long cap = (1L << rowCount) - 1 - 8 * octs;
             for (int o = 0; o < 32; o++)
@@ -38,7 +41,7 @@ public sealed class VerticalCountTests
             cases.Add((rows, w, a, octs, rowCount));
         }
 
-        string dir = CCompiler.TempDir("vcount");
+        string dir = CCompiler.TempDir(halves ? "vcount16x2" : "vcount");
         var c = new System.Text.StringBuilder();
         c.AppendLine("#include <stdio.h>\n#include \"gn_vcount.h\"");
         c.AppendLine($"static uint32_t rows[{Cases}][16] = {{");
@@ -63,7 +66,7 @@ public sealed class VerticalCountTests
                 int n, j;
                 for (n = 0; n < {{Cases}}; n++)
                 {
-                    const uint32_t *end = gn_vcount32_c(rows[n], weights[n], acts[n], octs[n], nrows[n]);
+                    const uint32_t *end = {{(halves ? "gn_vcount16x2_c" : "gn_vcount32_c")}}(rows[n], weights[n], acts[n], octs[n], nrows[n]);
                     if (end != weights[n] + 8 * octs[n])
                     {
                         return 3;
@@ -98,7 +101,8 @@ public sealed class VerticalCountTests
                 {
                     before |= (long)((rows[k] >> o) & 1) << k;
                 }
-                long added = Enumerable.Range(0, 8 * octs).Count(i => (((w[i] >> o) ^ (a >> i)) & 1) == 1);
+                int from = halves && o >= 16 ? 16 : 0; // halves: the high lanes read the high half of the activation word
+                long added = Enumerable.Range(0, 8 * octs).Count(i => (((w[i] >> o) ^ (a >> (i + from))) & 1) == 1);
                 long got = fields[2 * (o % 16) + o / 16];
                 got.Should().Be(before + added, $"case {n}, lane {o}");
             }

@@ -74,6 +74,129 @@ static GN_NOINLINE void gn_layer0_stem(const uint8_t *image, uint32_t *out)
     }
 }
 
+#if GN_HAVE_VCOUNT
+/* layer 1 "g0_b0": 1 term(s) -> tensor 2 "g0_b0_out", +/-1 signs 8x8x8
+ * Vertical kernel (gn_vcount.h): per output pixel and group of 32 output channels, every input bit of every
+ * term is counted into bit-sliced rows (32 channels at once), the rows are transposed into per-channel counts
+ * D, and z[o] = B[border class][o] - sum over terms of c[o] * D[o] feeds the epilogue. */
+enum
+{
+    GN_L1_OUT_H = 8,
+    GN_L1_OUT_W = 8,
+    GN_L1_COUT = 8,
+    GN_L1_GROUPS = 1,
+    GN_L1_ROWS = 16,
+    GN_L1_OUT_BITS = 1,
+    GN_L1_OUT_WORDS = 1,
+    GN_L1_T0_FIELD_MASK = 127,
+    GN_L1_T0_IN_H = 8,
+    GN_L1_T0_IN_W = 8,
+    GN_L1_T0_BITS = 1,
+    GN_L1_T0_WORDS = 1,
+    GN_L1_T0_TAP_WORDS = 8,
+    GN_L1_T0_LAST_OCTS = 1,
+    GN_L1_T0_RIPPLE = 2,
+    GN_L1_T0_S = 1
+};
+
+static GN_NOINLINE void gn_layer1_g0_b0(const uint32_t *in1, uint32_t *out)
+{
+    int32_t y, x, o = 0;
+    (void)o; /* not every epilogue loops over output channels here */
+    for (y = 0; y < GN_L1_OUT_H; y++)
+    {
+        for (x = 0; x < GN_L1_OUT_W; x += 2)
+        {
+            int32_t g;
+            const int32_t iy0 = y * 1 - 1, ix0 = x * 1 - 1, ix1 = ix0 + 1;
+            const int32_t vy = iy0 < 0 ? 1 : iy0 + 3 > 8 ? 2 : 0;
+            const int32_t vxa = ix0 < 0 ? 1 : ix0 + 3 > 8 ? 2 : 0;
+            const int32_t vxb = ix1 < 0 ? 1 : ix1 + 3 > 8 ? 2 : 0;
+            const int32_t clsa = vy * 3 + vxa, clsb = vy * 3 + vxb;
+            for (g = 0; g < GN_L1_GROUPS; g++)
+            {
+                uint32_t rows[GN_L1_ROWS];
+                rows[0] = 0u;
+                rows[1] = 0u;
+                rows[2] = 0u;
+                rows[3] = 0u;
+                rows[4] = 0u;
+                rows[5] = 0u;
+                rows[6] = 0u;
+                rows[7] = 0u;
+                { /* term 0: binary conv 3x3 stride 1 pad 1 on tensor 1 "stem_out" (8 channels, +/-1 signs): count in rows 0..6 */
+                    const uint32_t *w = gn_l1_t0_vweights + g * 72; /* walks the taps; the block advances it */
+                    int32_t ky, kx;
+                    if (x + 1 < GN_L1_OUT_W && vxa == 0 && vxb == 0) /* both pixels' windows inside the input's columns: no test per tap */
+                    {
+                        for (ky = 0; ky < 3; ky++)
+                        {
+                            const int32_t iy = y * GN_L1_T0_S - 1 + ky;
+                            const uint32_t *left;
+                            if (iy < 0 || iy >= GN_L1_T0_IN_H)
+                            {
+                                w += 3 * GN_L1_T0_TAP_WORDS;
+                                continue;
+                            }
+                            left = in1 + (iy * GN_L1_T0_IN_W + x * GN_L1_T0_S - 1) * GN_L1_T0_WORDS;
+                            for (kx = 0; kx < 3; kx++)
+                            {
+                                w = gn_vcount16x2_u32(rows + 0, w, left[kx * GN_L1_T0_WORDS] | (left[(kx + GN_L1_T0_S) * GN_L1_T0_WORDS] << 16), GN_L1_T0_LAST_OCTS, GN_L1_T0_RIPPLE);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (ky = 0; ky < 3; ky++)
+                        {
+                            const int32_t iy = y * GN_L1_T0_S - 1 + ky;
+                            const uint32_t *row;
+                            if (iy < 0 || iy >= GN_L1_T0_IN_H)
+                            {
+                                w += 3 * GN_L1_T0_TAP_WORDS;
+                                continue;
+                            }
+                            row = in1 + iy * GN_L1_T0_IN_W * GN_L1_T0_WORDS;
+                            for (kx = 0; kx < 3; kx++)
+                            {
+                                /* a tap outside the input reads as an all-zero word (the thresholds of the pixel's border class count it) */
+                                const int32_t ixa = x * GN_L1_T0_S - 1 + kx, ixb = ixa + GN_L1_T0_S;
+                                const uint32_t a = ixa >= 0 && ixa < GN_L1_T0_IN_W ? row[ixa * GN_L1_T0_WORDS] : 0u;
+                                const uint32_t b = x + 1 < GN_L1_OUT_W && ixb >= 0 && ixb < GN_L1_T0_IN_W ? row[ixb * GN_L1_T0_WORDS] : 0u;
+                                w = gn_vcount16x2_u32(rows + 0, w, a | (b << 16), GN_L1_T0_LAST_OCTS, GN_L1_T0_RIPPLE); /* pixel x in lanes 0-15, x + 1 in lanes 16-31 */
+                            }
+                        }
+                    }
+                }
+                { /* epilogue, bit-sliced, pixels x (lanes 0-15) and x + 1 (lanes 16-31): +/-1 outputs = ((D <= tau) xor polarity) & keep | force, D in rows 0..6, each half's rows from its pixel's border class */
+                    const uint32_t *taua = gn_l1_vtau[(clsa * 1 + 0) * GN_L1_GROUPS], *taub = gn_l1_vtau[(clsb * 1 + 0) * GN_L1_GROUPS];
+                    uint32_t nt = ((taua[0] & 0xFFFFu) | (taub[0] & 0xFFFF0000u));
+                    uint32_t borrow = nt & rows[0];
+                    uint32_t bits;
+                    nt = ((taua[1] & 0xFFFFu) | (taub[1] & 0xFFFF0000u));
+                    borrow = (nt & rows[1]) | (borrow & (nt | rows[1]));
+                    nt = ((taua[2] & 0xFFFFu) | (taub[2] & 0xFFFF0000u));
+                    borrow = (nt & rows[2]) | (borrow & (nt | rows[2]));
+                    nt = ((taua[3] & 0xFFFFu) | (taub[3] & 0xFFFF0000u));
+                    borrow = (nt & rows[3]) | (borrow & (nt | rows[3]));
+                    nt = ((taua[4] & 0xFFFFu) | (taub[4] & 0xFFFF0000u));
+                    borrow = (nt & rows[4]) | (borrow & (nt | rows[4]));
+                    nt = ((taua[5] & 0xFFFFu) | (taub[5] & 0xFFFF0000u));
+                    borrow = (nt & rows[5]) | (borrow & (nt | rows[5]));
+                    nt = ((taua[6] & 0xFFFFu) | (taub[6] & 0xFFFF0000u));
+                    borrow = (nt & rows[6]) | (borrow & (nt | rows[6]));
+                    bits = ((~borrow ^ ((taua[7] & 0xFFFFu) | (taub[7] & 0xFFFF0000u))) & ((taua[8] & 0xFFFFu) | (taub[8] & 0xFFFF0000u))) | ((taua[9] & 0xFFFFu) | (taub[9] & 0xFFFF0000u));
+                    out[(y * GN_L1_OUT_W + x) * GN_L1_OUT_WORDS] = bits & 0xFFFFu;
+                    if (x + 1 < GN_L1_OUT_W)
+                    {
+                        out[(y * GN_L1_OUT_W + x + 1) * GN_L1_OUT_WORDS] = bits >> 16;
+                    }
+                }
+            }
+        }
+    }
+}
+#else
 /* layer 1 "g0_b0": 1 term(s) -> tensor 2 "g0_b0_out", +/-1 signs 8x8x8 */
 enum
 {
@@ -126,7 +249,131 @@ static GN_NOINLINE void gn_layer1_g0_b0(const uint32_t *in1, uint32_t *out)
         }
     }
 }
+#endif /* GN_HAVE_VCOUNT */
 
+#if GN_HAVE_VCOUNT
+/* layer 2 "g0_b1": 1 term(s) -> tensor 3 "g0_b1_out", +/-1 signs 8x8x8
+ * Vertical kernel (gn_vcount.h): per output pixel and group of 32 output channels, every input bit of every
+ * term is counted into bit-sliced rows (32 channels at once), the rows are transposed into per-channel counts
+ * D, and z[o] = B[border class][o] - sum over terms of c[o] * D[o] feeds the epilogue. */
+enum
+{
+    GN_L2_OUT_H = 8,
+    GN_L2_OUT_W = 8,
+    GN_L2_COUT = 8,
+    GN_L2_GROUPS = 1,
+    GN_L2_ROWS = 16,
+    GN_L2_OUT_BITS = 1,
+    GN_L2_OUT_WORDS = 1,
+    GN_L2_T0_FIELD_MASK = 127,
+    GN_L2_T0_IN_H = 8,
+    GN_L2_T0_IN_W = 8,
+    GN_L2_T0_BITS = 1,
+    GN_L2_T0_WORDS = 1,
+    GN_L2_T0_TAP_WORDS = 8,
+    GN_L2_T0_LAST_OCTS = 1,
+    GN_L2_T0_RIPPLE = 2,
+    GN_L2_T0_S = 1
+};
+
+static GN_NOINLINE void gn_layer2_g0_b1(const uint32_t *in1, uint32_t *out)
+{
+    int32_t y, x, o = 0;
+    (void)o; /* not every epilogue loops over output channels here */
+    for (y = 0; y < GN_L2_OUT_H; y++)
+    {
+        for (x = 0; x < GN_L2_OUT_W; x += 2)
+        {
+            int32_t g;
+            const int32_t iy0 = y * 1 - 1, ix0 = x * 1 - 1, ix1 = ix0 + 1;
+            const int32_t vy = iy0 < 0 ? 1 : iy0 + 3 > 8 ? 2 : 0;
+            const int32_t vxa = ix0 < 0 ? 1 : ix0 + 3 > 8 ? 2 : 0;
+            const int32_t vxb = ix1 < 0 ? 1 : ix1 + 3 > 8 ? 2 : 0;
+            const int32_t clsa = vy * 3 + vxa, clsb = vy * 3 + vxb;
+            for (g = 0; g < GN_L2_GROUPS; g++)
+            {
+                uint32_t rows[GN_L2_ROWS];
+                rows[0] = 0u;
+                rows[1] = 0u;
+                rows[2] = 0u;
+                rows[3] = 0u;
+                rows[4] = 0u;
+                rows[5] = 0u;
+                rows[6] = 0u;
+                rows[7] = 0u;
+                { /* term 0: binary conv 3x3 stride 1 pad 1 on tensor 1 "stem_out" (8 channels, +/-1 signs): count in rows 0..6 */
+                    const uint32_t *w = gn_l2_t0_vweights + g * 72; /* walks the taps; the block advances it */
+                    int32_t ky, kx;
+                    if (x + 1 < GN_L2_OUT_W && vxa == 0 && vxb == 0) /* both pixels' windows inside the input's columns: no test per tap */
+                    {
+                        for (ky = 0; ky < 3; ky++)
+                        {
+                            const int32_t iy = y * GN_L2_T0_S - 1 + ky;
+                            const uint32_t *left;
+                            if (iy < 0 || iy >= GN_L2_T0_IN_H)
+                            {
+                                w += 3 * GN_L2_T0_TAP_WORDS;
+                                continue;
+                            }
+                            left = in1 + (iy * GN_L2_T0_IN_W + x * GN_L2_T0_S - 1) * GN_L2_T0_WORDS;
+                            for (kx = 0; kx < 3; kx++)
+                            {
+                                w = gn_vcount16x2_u32(rows + 0, w, left[kx * GN_L2_T0_WORDS] | (left[(kx + GN_L2_T0_S) * GN_L2_T0_WORDS] << 16), GN_L2_T0_LAST_OCTS, GN_L2_T0_RIPPLE);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (ky = 0; ky < 3; ky++)
+                        {
+                            const int32_t iy = y * GN_L2_T0_S - 1 + ky;
+                            const uint32_t *row;
+                            if (iy < 0 || iy >= GN_L2_T0_IN_H)
+                            {
+                                w += 3 * GN_L2_T0_TAP_WORDS;
+                                continue;
+                            }
+                            row = in1 + iy * GN_L2_T0_IN_W * GN_L2_T0_WORDS;
+                            for (kx = 0; kx < 3; kx++)
+                            {
+                                /* a tap outside the input reads as an all-zero word (the thresholds of the pixel's border class count it) */
+                                const int32_t ixa = x * GN_L2_T0_S - 1 + kx, ixb = ixa + GN_L2_T0_S;
+                                const uint32_t a = ixa >= 0 && ixa < GN_L2_T0_IN_W ? row[ixa * GN_L2_T0_WORDS] : 0u;
+                                const uint32_t b = x + 1 < GN_L2_OUT_W && ixb >= 0 && ixb < GN_L2_T0_IN_W ? row[ixb * GN_L2_T0_WORDS] : 0u;
+                                w = gn_vcount16x2_u32(rows + 0, w, a | (b << 16), GN_L2_T0_LAST_OCTS, GN_L2_T0_RIPPLE); /* pixel x in lanes 0-15, x + 1 in lanes 16-31 */
+                            }
+                        }
+                    }
+                }
+                { /* epilogue, bit-sliced, pixels x (lanes 0-15) and x + 1 (lanes 16-31): +/-1 outputs = ((D <= tau) xor polarity) & keep | force, D in rows 0..6, each half's rows from its pixel's border class */
+                    const uint32_t *taua = gn_l2_vtau[(clsa * 1 + 0) * GN_L2_GROUPS], *taub = gn_l2_vtau[(clsb * 1 + 0) * GN_L2_GROUPS];
+                    uint32_t nt = ((taua[0] & 0xFFFFu) | (taub[0] & 0xFFFF0000u));
+                    uint32_t borrow = nt & rows[0];
+                    uint32_t bits;
+                    nt = ((taua[1] & 0xFFFFu) | (taub[1] & 0xFFFF0000u));
+                    borrow = (nt & rows[1]) | (borrow & (nt | rows[1]));
+                    nt = ((taua[2] & 0xFFFFu) | (taub[2] & 0xFFFF0000u));
+                    borrow = (nt & rows[2]) | (borrow & (nt | rows[2]));
+                    nt = ((taua[3] & 0xFFFFu) | (taub[3] & 0xFFFF0000u));
+                    borrow = (nt & rows[3]) | (borrow & (nt | rows[3]));
+                    nt = ((taua[4] & 0xFFFFu) | (taub[4] & 0xFFFF0000u));
+                    borrow = (nt & rows[4]) | (borrow & (nt | rows[4]));
+                    nt = ((taua[5] & 0xFFFFu) | (taub[5] & 0xFFFF0000u));
+                    borrow = (nt & rows[5]) | (borrow & (nt | rows[5]));
+                    nt = ((taua[6] & 0xFFFFu) | (taub[6] & 0xFFFF0000u));
+                    borrow = (nt & rows[6]) | (borrow & (nt | rows[6]));
+                    bits = ((~borrow ^ ((taua[7] & 0xFFFFu) | (taub[7] & 0xFFFF0000u))) & ((taua[8] & 0xFFFFu) | (taub[8] & 0xFFFF0000u))) | ((taua[9] & 0xFFFFu) | (taub[9] & 0xFFFF0000u));
+                    out[(y * GN_L2_OUT_W + x) * GN_L2_OUT_WORDS] = bits & 0xFFFFu;
+                    if (x + 1 < GN_L2_OUT_W)
+                    {
+                        out[(y * GN_L2_OUT_W + x + 1) * GN_L2_OUT_WORDS] = bits >> 16;
+                    }
+                }
+            }
+        }
+    }
+}
+#else
 /* layer 2 "g0_b1": 1 term(s) -> tensor 3 "g0_b1_out", +/-1 signs 8x8x8 */
 enum
 {
@@ -179,6 +426,7 @@ static GN_NOINLINE void gn_layer2_g0_b1(const uint32_t *in1, uint32_t *out)
         }
     }
 }
+#endif /* GN_HAVE_VCOUNT */
 
 /* layer 3 "g0_sum": 3 term(s) -> tensor 4 "g0_out", +/-1 signs 8x8x8 */
 enum
@@ -295,7 +543,7 @@ static GN_NOINLINE void gn_layer4_g1_b0(const uint32_t *in4, uint32_t *out)
     (void)o; /* not every epilogue loops over output channels here */
     for (y = 0; y < GN_L4_OUT_H; y++)
     {
-        for (x = 0; x < GN_L4_OUT_W; x++)
+        for (x = 0; x < GN_L4_OUT_W; x += 1)
         {
             int32_t g;
             const int32_t iy0 = y * 2 - 1, ix0 = x * 2 - 1;
@@ -447,7 +695,7 @@ static GN_NOINLINE void gn_layer5_g1_b1(const uint32_t *in4, uint32_t *out)
     (void)o; /* not every epilogue loops over output channels here */
     for (y = 0; y < GN_L5_OUT_H; y++)
     {
-        for (x = 0; x < GN_L5_OUT_W; x++)
+        for (x = 0; x < GN_L5_OUT_W; x += 1)
         {
             int32_t g;
             const int32_t iy0 = y * 2 - 1, ix0 = x * 2 - 1;
@@ -628,7 +876,7 @@ static GN_NOINLINE void gn_layer6_g1_sum(const uint32_t *in5, const uint32_t *in
     }
     for (y = 0; y < GN_L6_OUT_H; y++)
     {
-        for (x = 0; x < GN_L6_OUT_W; x++)
+        for (x = 0; x < GN_L6_OUT_W; x += 1)
         {
             int32_t z[GN_L6_COUT];
             int32_t g, j;

@@ -45,6 +45,7 @@ static const uint32_t gn_l0_t0_rows[8][10] GN_ALIGN(8) = {
 };
 #endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 1 "g0_b0" term 0: binary conv 3x3, 8 filters x ([1 words][9 taps] (8 input channels; bit 1 = +1), then the multiplier M as two's complement bits) */
 static const uint32_t gn_l1_t0_filters[8][10] GN_ALIGN(4) = {
     { 0x0000007fu, 0x000000b2u, 0x00000004u, 0x000000acu, 0x000000cfu, 0x00000078u, 0x00000001u, 0x000000edu, 0x000000efu, 0x00000036u }, /* out channel 0 */
@@ -56,7 +57,9 @@ static const uint32_t gn_l1_t0_filters[8][10] GN_ALIGN(4) = {
     { 0x0000007bu, 0x0000009eu, 0x0000009du, 0x0000004du, 0x000000e2u, 0x00000045u, 0x000000b3u, 0x000000dbu, 0x000000deu, 0xffffffeeu }, /* out channel 6 */
     { 0x00000094u, 0x00000025u, 0x000000a5u, 0x00000013u, 0x00000039u, 0x000000c0u, 0x000000b8u, 0x00000080u, 0x00000061u, 0x00000054u }, /* out channel 7 */
 };
+#endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 1 "g0_b0" term 0: per border class [9] (top/bottom x left/right), per filter [8]: M * (in-bounds taps * C + 2 * popcount of the out-of-bounds taps' weights) */
 static const int32_t gn_l1_t0_biases[9][8] GN_ALIGN(4) = {
     { -1944, 2160, 1008, 2952, -360, 4248, 648, -3024 }, /* border class 0 */
@@ -69,6 +72,37 @@ static const int32_t gn_l1_t0_biases[9][8] GN_ALIGN(4) = {
     { -2214, 2040, 1008, 3034, -390, 3422, 774, -2520 }, /* border class 7 */
     { -1890, 2100, 980, 3280, -340, 4130, 738, -2520 }, /* border class 8 */
 };
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 1 "g0_b0" term 0: binary conv 3x3 transposed for the vertical kernel's 16-lane halves, flat [9 taps][8 input channels]: bits o and 16 + o = weight of channel o (1 = +1), for both halves' lanes (two planes, or two pixels); pairs stored as W_i, W_i xor W_i+1 */
+static const uint32_t gn_l1_t0_vweights[72] GN_ALIGN(4) = {
+    0x004f004fu, 0x003a003au, 0x00bd00bdu, 0x00ea00eau, 0x00dd00ddu, 0x00820082u, 0x006d006du, 0x00d900d9u, /* words 0..7 */
+    0x008e008eu, 0x00c100c1u, 0x00de00deu, 0x008a008au, 0x005f005fu, 0x00d000d0u, 0x00280028u, 0x006b006bu, /* words 8..15 */
+    0x00e800e8u, 0x00f200f2u, 0x00ef00efu, 0x00830083u, 0x00680068u, 0x00c600c6u, 0x003a003au, 0x00fe00feu, /* words 16..23 */
+    0x00da00dau, 0x00580058u, 0x00790079u, 0x000c000cu, 0x00900090u, 0x008d008du, 0x00520052u, 0x00430043u, /* words 24..31 */
+    0x00b500b5u, 0x00ca00cau, 0x000d000du, 0x00980098u, 0x00b200b2u, 0x00460046u, 0x007d007du, 0x00260026u, /* words 32..39 */
+    0x00500050u, 0x00780078u, 0x007c007cu, 0x006d006du, 0x003f003fu, 0x00080008u, 0x00fd00fdu, 0x005b005bu, /* words 40..47 */
+    0x00430043u, 0x000b000bu, 0x00120012u, 0x008c008cu, 0x00c800c8u, 0x00000000u, 0x00180018u, 0x00f800f8u, /* words 48..55 */
+    0x00590059u, 0x000d000du, 0x003d003du, 0x00560056u, 0x00540054u, 0x005f005fu, 0x00670067u, 0x00a400a4u, /* words 56..63 */
+    0x00810081u, 0x00d600d6u, 0x006b006bu, 0x003e003eu, 0x00560056u, 0x00f900f9u, 0x00cb00cbu, 0x00a600a6u, /* words 64..71 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 1 "g0_b0": bit-sliced thresholds per border class [9] x group [1]: rows of ~tau (bit k of channel o's ~tau in bit o), then polarity, keep, force; bit = ((D <= tau) xor polarity) & keep | force */
+static const uint32_t gn_l1_vtau[9][10] GN_ALIGN(4) = {
+    { 0xff8aff8au, 0xff3bff3bu, 0xffabffabu, 0xffbfffbfu, 0xffbfffbfu, 0xff48ff48u, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 0 */
+    { 0xffecffecu, 0xffbbffbbu, 0xffd9ffd9u, 0xffcdffcdu, 0xffddffddu, 0xff2aff2au, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 1 */
+    { 0xff3aff3au, 0xff7fff7fu, 0xff4fff4fu, 0xff7bff7bu, 0xff7fff7fu, 0xff88ff88u, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 2 */
+    { 0xff8aff8au, 0xff3bff3bu, 0xff5cff5cu, 0xffebffebu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 3 */
+    { 0xff6fff6fu, 0xffe8ffe8u, 0xff3bff3bu, 0xffefffefu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 4 */
+    { 0xff7bff7bu, 0xff4fff4fu, 0xff99ff99u, 0xffeaffeau, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 5 */
+    { 0xff8aff8au, 0xff3bff3bu, 0xff5cff5cu, 0xffebffebu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 6 */
+    { 0xff9bff9bu, 0xffcdffcdu, 0xff2bff2bu, 0xffeaffeau, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 7 */
+    { 0xff8dff8du, 0xffbcffbcu, 0xff7bff7bu, 0xffcbffcbu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00910091u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 8 */
+};
+#endif
 
 /* layer 1 "g0_b0": thresholds [8][1], level = #(z >= T) */
 static const int32_t gn_l1_thresholds[8][1] GN_ALIGN(4) = {
@@ -82,6 +116,7 @@ static const int32_t gn_l1_thresholds[8][1] GN_ALIGN(4) = {
     { -126 }, /* channel 7 */
 };
 
+#if !GN_HAVE_VCOUNT
 /* layer 2 "g0_b1" term 0: binary conv 3x3, 8 filters x ([1 words][9 taps] (8 input channels; bit 1 = +1), then the multiplier M as two's complement bits) */
 static const uint32_t gn_l2_t0_filters[8][10] GN_ALIGN(4) = {
     { 0x00000084u, 0x0000009au, 0x000000f3u, 0x00000063u, 0x00000006u, 0x00000021u, 0x000000c4u, 0x000000b0u, 0x0000008fu, 0x00000078u }, /* out channel 0 */
@@ -93,7 +128,9 @@ static const uint32_t gn_l2_t0_filters[8][10] GN_ALIGN(4) = {
     { 0x0000007au, 0x000000dcu, 0x00000093u, 0x000000b3u, 0x00000092u, 0x00000064u, 0x000000a7u, 0x000000b4u, 0x000000d3u, 0x0000006au }, /* out channel 6 */
     { 0x000000c2u, 0x00000087u, 0x00000014u, 0x000000a5u, 0x00000099u, 0x0000009fu, 0x000000c6u, 0x0000002au, 0x000000d8u, 0xffffffe4u }, /* out channel 7 */
 };
+#endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 2 "g0_b1" term 0: per border class [9] (top/bottom x left/right), per filter [8]: M * (in-bounds taps * C + 2 * popcount of the out-of-bounds taps' weights) */
 static const int32_t gn_l2_t0_biases[9][8] GN_ALIGN(4) = {
     { -4320, 216, 4464, -3888, 1800, 3816, -3816, 1008 }, /* border class 0 */
@@ -106,6 +143,37 @@ static const int32_t gn_l2_t0_biases[9][8] GN_ALIGN(4) = {
     { -3960, 216, 4340, -3672, 1850, 3604, -4240, 952 }, /* border class 7 */
     { -4200, 240, 4092, -4212, 1950, 3180, -3922, 980 }, /* border class 8 */
 };
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 2 "g0_b1" term 0: binary conv 3x3 transposed for the vertical kernel's 16-lane halves, flat [9 taps][8 input channels]: bits o and 16 + o = weight of channel o (1 = +1), for both halves' lanes (two planes, or two pixels); pairs stored as W_i, W_i xor W_i+1 */
+static const uint32_t gn_l2_t0_vweights[72] GN_ALIGN(4) = {
+    0x00160016u, 0x00d200d2u, 0x00350035u, 0x00470047u, 0x00480048u, 0x003a003au, 0x00e800e8u, 0x00630063u, /* words 0..7 */
+    0x008a008au, 0x000f000fu, 0x00dc00dcu, 0x00990099u, 0x00490049u, 0x00470047u, 0x00740074u, 0x00b500b5u, /* words 8..15 */
+    0x007f007fu, 0x003a003au, 0x00be00beu, 0x009c009cu, 0x00fb00fbu, 0x00f000f0u, 0x000b000bu, 0x00760076u, /* words 16..23 */
+    0x00e300e3u, 0x008a008au, 0x00ba00bau, 0x00aa00aau, 0x00620062u, 0x008f008fu, 0x002d002du, 0x00e900e9u, /* words 24..31 */
+    0x00800080u, 0x00c300c3u, 0x00390039u, 0x00950095u, 0x00ea00eau, 0x00ec00ecu, 0x003e003eu, 0x00cc00ccu, /* words 32..39 */
+    0x00930093u, 0x000b000bu, 0x00ea00eau, 0x00600060u, 0x00980098u, 0x00c300c3u, 0x004a004au, 0x00ca00cau, /* words 40..47 */
+    0x006e006eu, 0x00b400b4u, 0x00c300c3u, 0x00f100f1u, 0x00340034u, 0x00420042u, 0x008d008du, 0x00420042u, /* words 48..55 */
+    0x000a000au, 0x008e008eu, 0x005c005cu, 0x00c200c2u, 0x00450045u, 0x008a008au, 0x00320032u, 0x00410041u, /* words 56..63 */
+    0x00730073u, 0x00260026u, 0x000d000du, 0x009c009cu, 0x00d000d0u, 0x00c800c8u, 0x00f000f0u, 0x002f002fu, /* words 64..71 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 2 "g0_b1": bit-sliced thresholds per border class [9] x group [1]: rows of ~tau (bit k of channel o's ~tau in bit o), then polarity, keep, force; bit = ((D <= tau) xor polarity) & keep | force */
+static const uint32_t gn_l2_vtau[9][10] GN_ALIGN(4) = {
+    { 0xff09ff09u, 0xff6eff6eu, 0xff3aff3au, 0xff7fff7fu, 0xff7fff7fu, 0xff88ff88u, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 0 */
+    { 0xffceffceu, 0xff5cff5cu, 0xff7bff7bu, 0xff3fff3fu, 0xff7fff7fu, 0xff88ff88u, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 1 */
+    { 0xff1eff1eu, 0xff6cff6cu, 0xff0eff0eu, 0xff5fff5fu, 0xff5fff5fu, 0xffa8ffa8u, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 2 */
+    { 0xff09ff09u, 0xff6eff6eu, 0xffcdffcdu, 0xffbaffbau, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 3 */
+    { 0xff0aff0au, 0xff1dff1du, 0xffcdffcdu, 0xffbaffbau, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 4 */
+    { 0xff3eff3eu, 0xffefffefu, 0xff79ff79u, 0xffaeffaeu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 5 */
+    { 0xff09ff09u, 0xff6eff6eu, 0xffcdffcdu, 0xffbaffbau, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 6 */
+    { 0xff8bff8bu, 0xff1bff1bu, 0xffc9ffc9u, 0xffbeffbeu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 7 */
+    { 0xff4bff4bu, 0xff4eff4eu, 0xffebffebu, 0xffbcffbcu, 0xff08ff08u, 0xffffffffu, 0xffffffffu, 0x00410041u, 0x00f700f7u, 0x00000000u }, /* class x identity x group 8 */
+};
+#endif
 
 /* layer 2 "g0_b1": thresholds [8][1], level = #(z >= T) */
 static const int32_t gn_l2_thresholds[8][1] GN_ALIGN(4) = {
