@@ -34,6 +34,7 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         }
 
         string epilogue, prologue = "", outParam, summary;
+        string? secondEpilogue = null; // pixel x + 1's, from zb, for the vertical kernel's pairs
         if (fusedStem)
         {
             var context = new TermContext(model, layer, index, 0, ArgOf(layer.Terms[0].Input), kernels);
@@ -51,7 +52,8 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
                 epilogueTables.AddRange(fusedStem ? [] : [CTable.Matrix(thresholds, "int32_t",
                     $"layer {index} \"{CLiteral.CommentText(layer.Name)}\": thresholds [{layer.OutChannels}][{te.ThresholdsPerChannel}], level = #(z >= T)",
                     te.Thresholds, layer.OutChannels, CLiteral.Int32, "channel")]);
-                epilogue = fusedStem ? "" : templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds });
+                epilogue = fusedStem ? "" : templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds, z = "z", pixel = "x" });
+                secondEpilogue = fusedStem ? null : templates.Render("epilogue_threshold", new { index, bits = te.Bits, count = te.ThresholdsPerChannel, thresholds, z = "zb", pixel = "x + 1" });
                 outParam = "uint32_t *out";
                 summary = $"{layer.Terms.Length} term(s) -> tensor {output.Id} \"{CLiteral.CommentText(output.Name)}\", {(output.Kind == TensorKind.Signs ? "+/-1 signs" : $"{output.Bits}-bit levels")} {output.Height}x{output.Width}x{output.Channels}";
                 break;
@@ -109,7 +111,7 @@ public sealed class LayerEmitter(TemplateSet templates, KernelChoice kernels = K
         {
             // Thumb-2 cores run the vertical kernel; the per-channel kernels above stay for every other target.
             var (vertical, verticalTables) = new VerticalLayerEmitter(templates).Emit(model, index, summary,
-                outParam, prologue, epilogue, epilogueConstants);
+                outParam, prologue, epilogue, secondEpilogue, epilogueConstants);
             code = "#if GN_HAVE_VCOUNT\n" + vertical + "\n#else\n" + code + "\n#endif /* GN_HAVE_VCOUNT */";
             tables = tables.Select(t => t with { Guard = "!GN_HAVE_VCOUNT" })
                 .Concat(verticalTables.Select(t => t with { Guard = "GN_HAVE_VCOUNT" })).ToList();

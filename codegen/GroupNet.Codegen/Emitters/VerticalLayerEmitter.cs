@@ -19,9 +19,10 @@ namespace GroupNet.Codegen.Emitters;
 /// channels, or at most 16 with every input 2-bit levels of at most 16 channels ("halves": the two
 /// bit-planes of an input counted side by side, lanes 0-15 plane 0 and lanes 16-31 plane 1 of the same
 /// 16 output channels, gn_vcount16x2_u32(); a term's value is then field(lo) + 2 * field(hi)), or at most 16
-/// with a bit-sliced +/-1 output from signs inputs of at most 16 channels ("pairs": two horizontally adjacent output
-/// pixels side by side, lanes 0-15 pixel x and lanes 16-31 pixel x + 1; taps outside the input are counted as
-/// all-zero activation words, which the per-class thresholds take into account).
+/// with a threshold epilogue on signs inputs of at most 16 channels ("pairs": two horizontally adjacent output
+/// pixels side by side, lanes 0-15 pixel x and lanes 16-31 pixel x + 1; taps outside the input's columns are counted
+/// as all-zero activation words, which the per-class biases or thresholds take into account; a bit-sliced output
+/// stores each half to its pixel, otherwise the lanes give z of pixel x and zb of pixel x + 1, each with its epilogue).
 /// </summary>
 public sealed class VerticalLayerEmitter(TemplateSet templates)
 {
@@ -42,8 +43,8 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     /// and per class only the constant's rows.</param>
     /// <param name="Halves">At most 16 output channels on 2-bit inputs of at most 16 channels: each lane pair (o, o + 16)
     /// counts channel o's two bit-planes with the same weights (see the class).</param>
-    /// <param name="Pairs">A sliced layer of at most 16 output channels on signs of at most 16 channels: output pixels x and
-    /// x + 1 in lanes 0-15 and 16-31 (see the class).</param>
+    /// <param name="Pairs">A threshold layer of at most 16 output channels on signs of at most 16 channels: output pixels x
+    /// and x + 1 in lanes 0-15 and 16-31 (see the class).</param>
     private sealed record LayerPlan(IReadOnlyList<TermPlan> Terms, int RowCount, BinaryConvTerm? Bordered, TensorSpec? BorderedInput, bool Sliced, bool BorderCorrected, bool Halves, bool Pairs);
 
     /// <summary>Whether layer <paramref name="index"/> can use the vertical kernel.</summary>
@@ -55,8 +56,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         // elsewhere the per-channel kernels are faster there.
         bool halves = layer.OutChannels <= 16
             && layer.Terms.All(t => model.Tensors[t.Input] is { Kind: TensorKind.Levels, Bits: 2, Channels: <= 16 });
-        bool pairs = layer.OutChannels <= 16 && layer.Epilogue is ThresholdEpilogue { Bits: 1 }
-            && layer.Terms.Count(t => t is BinaryConvTerm) == 1 && layer.Terms.Length <= 2
+        bool pairs = layer.OutChannels <= 16 && layer.Epilogue is ThresholdEpilogue
             && layer.Terms.All(t => t is BinaryConvTerm or IdentityTerm && model.Tensors[t.Input] is { Kind: TensorKind.Signs, Channels: <= 16 });
         if (layer.Epilogue is not (ThresholdEpilogue or PooledEpilogue) || (layer.OutChannels < 32 && !halves && !pairs))
         {
@@ -127,7 +127,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             && plans.Count(t => t.Term is BinaryConvTerm) == 1
             && plans.Count(t => t.Term is IdentityTerm) == plans.Count - 1 && plans.Count <= 2
             && plans.All(t => t.Term is BinaryConvTerm || t.Input.Kind == TensorKind.Signs);
-        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced, borderedInput?.Kind == TensorKind.Levels, halves, pairs && sliced);
+        return new LayerPlan(plans, blocks * BlockRows, bordered, borderedInput, sliced, borderedInput?.Kind == TensorKind.Levels, halves, pairs);
     }
 
     private static bool HasBorders(ConvGeometry g, TensorSpec input)
@@ -140,7 +140,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     /// <summary>The layer function and its tables. <paramref name="epilogue"/>, <paramref name="prologue"/>,
     /// <paramref name="outParam"/> and <paramref name="epilogueConstants"/> are the ordinary layer's.</summary>
     public (string Code, IReadOnlyList<CTable> Tables) Emit(DeploymentModel model, int index, string summary, string outParam,
-        string prologue, string epilogue, IReadOnlyList<string> epilogueConstants)
+        string prologue, string epilogue, string? secondEpilogue, IReadOnlyList<string> epilogueConstants)
     {
         var layer = model.Layers[index];
         var plan = Plan(model, layer) ?? throw new InvalidOperationException($"layer {index} \"{layer.Name}\" cannot use the vertical kernel");
@@ -202,7 +202,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                     }
                     if (!plan.Sliced)
                     {
-                        termCode.Add(IdentityCode(index, tp, ArgOf(tp.Input.Id), p, plan.Halves));
+                        termCode.Add(IdentityCode(index, tp, ArgOf(tp.Input.Id), p, plan.Halves, plan.Pairs));
                     }
                     constants.Add($"{p}WORDS = {tp.Input.Words}");
                     constants.Add($"{p}BITS = {tp.Input.Bits}");
@@ -239,7 +239,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
         }
         else
         {
-            lanes = LaneCode(index, plan, cout);
+            lanes = LaneCode(index, plan, cout, classes);
             transposes = Enumerable.Range(0, plan.RowCount / BlockRows).Select(b =>
             {
                 int used = plan.Terms.Where(t => t.Row / BlockRows == b).Max(t => t.Row % BlockRows + t.Rows);
@@ -247,6 +247,10 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             }).ToArray();
             finalEpilogue = epilogue.TrimEnd('\n');
         }
+        // pairs without a bit-sliced output: pixel x + 1's epilogue on zb, when that pixel exists
+        string pairEpilogue = plan.Pairs && !plan.Sliced
+            ? Indent(secondEpilogue ?? throw new InvalidOperationException($"layer {index}: pairs need the epilogue of pixel x + 1"), "    ")
+            : "";
         bool usesZ = finalEpilogue.Length > 0;
         // only the counters' rows: an identity's rows are written, not added to
         int zeroRows = plan.Terms.Where(t => t.Term is BinaryConvTerm).Max(t => t.Row + t.Rows);
@@ -263,12 +267,14 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             @params = string.Join(", ", parameters),
             prologue,
             classCode,
-            biasRow = classes > 1 ? "cls" : "0",
+            biasRow = classes > 1 ? (plan.Pairs ? "clsa" : "cls") : "0",
             terms = termCode,
             transposes,
             lanes,
             sliced = plan.Sliced,
             xStep = plan.Pairs ? 2 : 1,
+            pairEpilogue,
+            pairZ = pairEpilogue.Length > 0,
             usesZ,
             // written out: GCC turns a zeroing loop into a call of memset, which would run outside the layer function
             zero = string.Join("\n", Enumerable.Range(0, zeroRows / 2).Select(r => $"                rows[{2 * r}] = 0u;\n                rows[{2 * r + 1}] = 0u;")),
@@ -409,9 +415,19 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
                 for (int t = 0; t < taps; t++)
                 {
                     int ky = t / g.Kernel, kx = t % g.Kernel;
-                    bool outside = bordered && ((vy == 1 && ky == 0) || (vy == 2 && ky == 2) || (vx == 1 && kx == 0) || (vx == 2 && kx == 2));
+                    bool rowOutside = (vy == 1 && ky == 0) || (vy == 2 && ky == 2);
+                    bool outside = bordered && (rowOutside || (vx == 1 && kx == 0) || (vx == 2 && kx == 2));
                     if (outside)
                     {
+                        if (plan.Pairs && !rowOutside)
+                        {
+                            // pairs count a tap outside the columns as an all-zero word (signs): D gains its +1 weights,
+                            // and z = B - 2M * D keeps its value with B gaining 2M times as many
+                            for (int w = 0; w < words; w++)
+                            {
+                                k += 2 * System.Numerics.BitOperations.PopCount(conv.Weights[(o * taps + t) * words + w]);
+                            }
+                        }
                         continue;
                     }
                     if (input.Kind == TensorKind.Signs)
@@ -538,10 +554,11 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
     private static string Indent(string text, string indent) =>
         string.Join("\n", text.TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? l : indent + l));
 
-    private string IdentityCode(int index, TermPlan tp, string arg, string p, bool halves) =>
+    private string IdentityCode(int index, TermPlan tp, string arg, string p, bool halves, bool pairs) =>
         templates.Render("vterm_identity", new
         {
             halves,
+            pairs,
             t = tp.Index,
             index,
             input = tp.Input.Id,
@@ -707,7 +724,7 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
 
     /// <summary>After the transposes word j of block k holds rows 16k .. 16k + 15 of lane j (bits 0-15) and of
     /// lane j + 16 (bits 16-31); each term's count is a bit field of its block's word.</summary>
-    private string LaneCode(int index, LayerPlan plan, int cout)
+    private string LaneCode(int index, LayerPlan plan, int cout, int classes)
     {
         int blocks = plan.RowCount / BlockRows;
         string Field(TermPlan tp, int shift)
@@ -716,17 +733,21 @@ public sealed class VerticalLayerEmitter(TemplateSet templates)
             return shift == 0 ? $"({v} & {p}FIELD_MASK)" : $"(({v} >> {shift}) & {p}FIELD_MASK)";
         }
         // halves: lane j counts plane 0 of channel j and lane j + 16 its plane 1, so a term's value is lo + 2 * hi
-        var halves = plan.Halves ? new[] { (0, "lo") } : new[] { (0, "lo"), (16, "lo + 16") };
+        // pairs: lane j is channel j of pixel x (z, its class's bias) and lane j + 16 channel j of pixel x + 1 (zb)
+        var halves = plan.Halves ? new[] { (0, "lo", "z", "lo", "bias[lo]") }
+            : plan.Pairs ? new[] { (0, "lo", "z", "lo", "bias[lo]"), (16, "lo", "zb", "lo", classes > 1 ? $"gn_l{index}_vbias[clsb][lo]" : "bias[lo]") }
+            : new[] { (0, "lo", "z", "lo", "bias[lo]"), (16, "lo + 16", "z", "lo + 16", "bias[lo + 16]") };
         var lanes = halves.Select(h =>
         {
-            var expr = new StringBuilder($"(uint32_t)bias[{h.Item2}]");
+            var (offset, lane, target, channel, biasOf) = h;
+            var expr = new StringBuilder($"(uint32_t){biasOf}");
             foreach (var tp in plan.Terms)
             {
-                int shift = h.Item1 + tp.Row % BlockRows;
+                int shift = offset + tp.Row % BlockRows;
                 string value = plan.Halves ? $"({Field(tp, shift)} + 2u * {Field(tp, shift + 16)})" : Field(tp, shift);
-                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{h.Item2}] * {value}");
+                expr.Append(CultureInfo.InvariantCulture, $" - (uint32_t)gn_l{index}_t{tp.Index}_vcoef[{channel}] * {value}");
             }
-            return new { lane = h.Item2, expr = expr.ToString() };
+            return new { lane, target, expr = expr.ToString() };
         }).ToArray();
         return templates.Render("vlanes", new
         {

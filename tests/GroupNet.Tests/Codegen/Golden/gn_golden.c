@@ -428,6 +428,164 @@ static GN_NOINLINE void gn_layer2_g0_b1(const uint32_t *in1, uint32_t *out)
 }
 #endif /* GN_HAVE_VCOUNT */
 
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum": 3 term(s) -> tensor 4 "g0_out", +/-1 signs 8x8x8
+ * Vertical kernel (gn_vcount.h): per output pixel and group of 32 output channels, every input bit of every
+ * term is counted into bit-sliced rows (32 channels at once), the rows are transposed into per-channel counts
+ * D, and z[o] = B[border class][o] - sum over terms of c[o] * D[o] feeds the epilogue. */
+enum
+{
+    GN_L3_OUT_H = 8,
+    GN_L3_OUT_W = 8,
+    GN_L3_COUT = 8,
+    GN_L3_GROUPS = 1,
+    GN_L3_ROWS = 16,
+    GN_L3_OUT_BITS = 1,
+    GN_L3_OUT_WORDS = 1,
+    GN_L3_T0_FIELD_MASK = 127,
+    GN_L3_T0_IN_H = 8,
+    GN_L3_T0_IN_W = 8,
+    GN_L3_T0_BITS = 1,
+    GN_L3_T0_WORDS = 1,
+    GN_L3_T0_TAP_WORDS = 8,
+    GN_L3_T0_LAST_OCTS = 1,
+    GN_L3_T0_RIPPLE = 2,
+    GN_L3_T0_S = 1,
+    GN_L3_T1_FIELD_MASK = 127,
+    GN_L3_T1_IN_H = 8,
+    GN_L3_T1_IN_W = 8,
+    GN_L3_T1_BITS = 1,
+    GN_L3_T1_WORDS = 1,
+    GN_L3_T1_TAP_WORDS = 8,
+    GN_L3_T1_LAST_OCTS = 1,
+    GN_L3_T1_RIPPLE = 2,
+    GN_L3_T1_S = 1,
+    GN_L3_T2_FIELD_MASK = 1,
+    GN_L3_T2_WORDS = 1,
+    GN_L3_T2_BITS = 1
+};
+
+static GN_NOINLINE void gn_layer3_g0_sum(const uint32_t *in2, const uint32_t *in3, const uint32_t *in1, uint32_t *out)
+{
+    int32_t y, x, o = 0;
+    (void)o; /* not every epilogue loops over output channels here */
+    for (y = 0; y < GN_L3_OUT_H; y++)
+    {
+        for (x = 0; x < GN_L3_OUT_W; x += 2)
+        {
+            int32_t z[GN_L3_COUT];
+            int32_t zb[GN_L3_COUT]; /* pixel x + 1 */
+            int32_t g, j;
+            const int32_t iy0 = y * 1 - 1, ix0 = x * 1 - 1, ix1 = ix0 + 1;
+            const int32_t vy = iy0 < 0 ? 1 : iy0 + 3 > 8 ? 2 : 0;
+            const int32_t vxa = ix0 < 0 ? 1 : ix0 + 3 > 8 ? 2 : 0;
+            const int32_t vxb = ix1 < 0 ? 1 : ix1 + 3 > 8 ? 2 : 0;
+            const int32_t clsa = vy * 3 + vxa, clsb = vy * 3 + vxb;
+            for (g = 0; g < GN_L3_GROUPS; g++)
+            {
+                uint32_t rows[GN_L3_ROWS];
+                const int32_t *bias = gn_l3_vbias[clsa];
+                rows[0] = 0u;
+                rows[1] = 0u;
+                rows[2] = 0u;
+                rows[3] = 0u;
+                rows[4] = 0u;
+                rows[5] = 0u;
+                rows[6] = 0u;
+                rows[7] = 0u;
+                rows[8] = 0u;
+                rows[9] = 0u;
+                rows[10] = 0u;
+                rows[11] = 0u;
+                rows[12] = 0u;
+                rows[13] = 0u;
+                { /* terms 0, 1: binary conv 3x3 stride 1 pad 1 on tensor 2 "g0_b0_out", tensor 3 "g0_b1_out" (8 channels, +/-1 signs): count in rows 0..6, 7..13 */
+                    const uint32_t *const ins[2] = { in2, in3 };
+                    const uint32_t *const weights[2] = { gn_l3_t0_vweights, gn_l3_t1_vweights };
+                    static const int32_t row_of[2] = { 0, 7 };
+                    int32_t tt;
+                    for (tt = 0; tt < 2; tt++) /* the terms share their shape, so one copy of the code */
+                    {
+                        uint32_t *const r = rows + row_of[tt];
+                        const uint32_t *const in = ins[tt];
+                        const uint32_t *w = weights[tt] + g * 72; /* walks the taps; the block advances it */
+                        int32_t ky, kx;
+                        if (x + 1 < GN_L3_OUT_W && vxa == 0 && vxb == 0) /* both pixels' windows inside the input's columns: no test per tap */
+                        {
+                            for (ky = 0; ky < 3; ky++)
+                            {
+                                const int32_t iy = y * GN_L3_T0_S - 1 + ky;
+                                const uint32_t *left;
+                                if (iy < 0 || iy >= GN_L3_T0_IN_H)
+                                {
+                                    w += 3 * GN_L3_T0_TAP_WORDS;
+                                    continue;
+                                }
+                                left = in + (iy * GN_L3_T0_IN_W + x * GN_L3_T0_S - 1) * GN_L3_T0_WORDS;
+                                for (kx = 0; kx < 3; kx++)
+                                {
+                                    w = gn_vcount16x2_u32(r, w, left[kx * GN_L3_T0_WORDS] | (left[(kx + GN_L3_T0_S) * GN_L3_T0_WORDS] << 16), GN_L3_T0_LAST_OCTS, GN_L3_T0_RIPPLE);
+                                }
+                            }
+                        }
+                        else
+                        {
+                            for (ky = 0; ky < 3; ky++)
+                            {
+                                const int32_t iy = y * GN_L3_T0_S - 1 + ky;
+                                const uint32_t *row;
+                                if (iy < 0 || iy >= GN_L3_T0_IN_H)
+                                {
+                                    w += 3 * GN_L3_T0_TAP_WORDS;
+                                    continue;
+                                }
+                                row = in + iy * GN_L3_T0_IN_W * GN_L3_T0_WORDS;
+                                for (kx = 0; kx < 3; kx++)
+                                {
+                                    /* a tap outside the input reads as an all-zero word (the thresholds of the pixel's border class count it) */
+                                    const int32_t ixa = x * GN_L3_T0_S - 1 + kx, ixb = ixa + GN_L3_T0_S;
+                                    const uint32_t a = ixa >= 0 && ixa < GN_L3_T0_IN_W ? row[ixa * GN_L3_T0_WORDS] : 0u;
+                                    const uint32_t b = x + 1 < GN_L3_OUT_W && ixb >= 0 && ixb < GN_L3_T0_IN_W ? row[ixb * GN_L3_T0_WORDS] : 0u;
+                                    w = gn_vcount16x2_u32(r, w, a | (b << 16), GN_L3_T0_LAST_OCTS, GN_L3_T0_RIPPLE); /* pixel x in lanes 0-15, x + 1 in lanes 16-31 */
+                                }
+                            }
+                        }
+                    }
+                }
+                { /* term 2: identity on tensor 1 "stem_out" (8 channels, +/-1 signs): its bits are rows 14..14 */
+                    const uint32_t *a = in1 + (y * GN_L3_OUT_W + x) * (GN_L3_T2_BITS * GN_L3_T2_WORDS);
+                    rows[14] = a[0] | (x + 1 < GN_L3_OUT_W ? a[GN_L3_T2_WORDS] << 16 : 0u); /* pixel x in lanes 0-15, x + 1 in lanes 16-31 */
+                }
+                gn_vcount_transpose16_u32(rows + 0, 15);
+                for (j = 0; j < 16; j++)
+                {
+                    const uint32_t v0 = rows[0 + j];
+                    const int32_t lo = g * 32 + j;
+                    if (lo < GN_L3_COUT)
+                    {
+                        z[lo] = gn_vcount_s32((uint32_t)bias[lo] - (uint32_t)gn_l3_t0_vcoef[lo] * (v0 & GN_L3_T0_FIELD_MASK) - (uint32_t)gn_l3_t1_vcoef[lo] * ((v0 >> 7) & GN_L3_T1_FIELD_MASK) - (uint32_t)gn_l3_t2_vcoef[lo] * ((v0 >> 14) & GN_L3_T2_FIELD_MASK));
+                    }
+                    if (lo < GN_L3_COUT)
+                    {
+                        zb[lo] = gn_vcount_s32((uint32_t)gn_l3_vbias[clsb][lo] - (uint32_t)gn_l3_t0_vcoef[lo] * ((v0 >> 16) & GN_L3_T0_FIELD_MASK) - (uint32_t)gn_l3_t1_vcoef[lo] * ((v0 >> 23) & GN_L3_T1_FIELD_MASK) - (uint32_t)gn_l3_t2_vcoef[lo] * ((v0 >> 30) & GN_L3_T2_FIELD_MASK));
+                    }
+                }
+            }
+            { /* epilogue: 1 thresholds per channel -> 1-bit levels, each plane word built in a register and stored once */
+                gn_threshold_pack_u32(z, gn_l3_thresholds[0], 1, GN_L3_OUT_BITS, GN_L3_OUT_WORDS, GN_L3_COUT,
+                                      out + (y * GN_L3_OUT_W + x) * (GN_L3_OUT_BITS * GN_L3_OUT_WORDS));
+            }
+            if (x + 1 < GN_L3_OUT_W)
+            {
+                { /* epilogue: 1 thresholds per channel -> 1-bit levels, each plane word built in a register and stored once */
+                    gn_threshold_pack_u32(zb, gn_l3_thresholds[0], 1, GN_L3_OUT_BITS, GN_L3_OUT_WORDS, GN_L3_COUT,
+                                          out + (y * GN_L3_OUT_W + x + 1) * (GN_L3_OUT_BITS * GN_L3_OUT_WORDS));
+                }
+            }
+        }
+    }
+}
+#else
 /* layer 3 "g0_sum": 3 term(s) -> tensor 4 "g0_out", +/-1 signs 8x8x8 */
 enum
 {
@@ -511,6 +669,7 @@ static GN_NOINLINE void gn_layer3_g0_sum(const uint32_t *in2, const uint32_t *in
         }
     }
 }
+#endif /* GN_HAVE_VCOUNT */
 
 #if GN_HAVE_VCOUNT
 /* layer 4 "g1_b0": 1 term(s) -> tensor 5 "g1_b0_out", +/-1 signs 4x4x32

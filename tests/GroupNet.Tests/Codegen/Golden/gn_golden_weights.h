@@ -187,6 +187,7 @@ static const int32_t gn_l2_thresholds[8][1] GN_ALIGN(4) = {
     { 129 }, /* channel 7 */
 };
 
+#if !GN_HAVE_VCOUNT
 /* layer 3 "g0_sum" term 0: binary conv 3x3, 8 filters x ([1 words][9 taps] (8 input channels; bit 1 = +1), then the multiplier M as two's complement bits) */
 static const uint32_t gn_l3_t0_filters[8][10] GN_ALIGN(4) = {
     { 0x000000b1u, 0x000000fbu, 0x00000039u, 0x0000007bu, 0x00000097u, 0x000000d4u, 0x000000d5u, 0x000000e0u, 0x0000003au, 0xffffffe8u }, /* out channel 0 */
@@ -198,7 +199,9 @@ static const uint32_t gn_l3_t0_filters[8][10] GN_ALIGN(4) = {
     { 0x000000fcu, 0x000000f8u, 0x00000076u, 0x000000a3u, 0x0000008cu, 0x0000009du, 0x000000c8u, 0x000000adu, 0x000000a0u, 0x0000004eu }, /* out channel 6 */
     { 0x000000bbu, 0x000000f9u, 0x00000060u, 0x000000deu, 0x00000033u, 0x0000004bu, 0x000000bcu, 0x0000001du, 0x00000062u, 0xffffffc8u }, /* out channel 7 */
 };
+#endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 3 "g0_sum" term 0: per border class [9] (top/bottom x left/right), per filter [8]: M * (in-bounds taps * C + 2 * popcount of the out-of-bounds taps' weights) */
 static const int32_t gn_l3_t0_biases[9][8] GN_ALIGN(4) = {
     { 864, 1584, 1008, 936, 648, 4392, -2808, 2016 }, /* border class 0 */
@@ -211,7 +214,9 @@ static const int32_t gn_l3_t0_biases[9][8] GN_ALIGN(4) = {
     { 912, 1716, 1036, 910, 648, 4880, -2808, 2240 }, /* border class 7 */
     { 864, 1804, 1036, 884, 540, 4758, -2808, 1904 }, /* border class 8 */
 };
+#endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 3 "g0_sum" term 1: binary conv 3x3, 8 filters x ([1 words][9 taps] (8 input channels; bit 1 = +1), then the multiplier M as two's complement bits) */
 static const uint32_t gn_l3_t1_filters[8][10] GN_ALIGN(4) = {
     { 0x000000eeu, 0x00000091u, 0x0000006bu, 0x00000002u, 0x0000001fu, 0x000000c1u, 0x000000b5u, 0x000000f3u, 0x00000029u, 0xffffffbau }, /* out channel 0 */
@@ -223,7 +228,9 @@ static const uint32_t gn_l3_t1_filters[8][10] GN_ALIGN(4) = {
     { 0x00000065u, 0x000000edu, 0x0000002au, 0x000000beu, 0x0000007cu, 0x000000b6u, 0x000000fau, 0x0000006au, 0x00000005u, 0xffffffd2u }, /* out channel 6 */
     { 0x000000d4u, 0x000000e4u, 0x00000016u, 0x000000dcu, 0x000000acu, 0x000000cbu, 0x000000bbu, 0x000000cdu, 0x00000037u, 0xfffffff0u }, /* out channel 7 */
 };
+#endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 3 "g0_sum" term 1: per border class [9] (top/bottom x left/right), per filter [8]: M * (in-bounds taps * C + 2 * popcount of the out-of-bounds taps' weights) */
 static const int32_t gn_l3_t1_biases[9][8] GN_ALIGN(4) = {
     { 2520, 360, 1296, 720, -3672, 1800, 1656, 576 }, /* border class 0 */
@@ -236,11 +243,89 @@ static const int32_t gn_l3_t1_biases[9][8] GN_ALIGN(4) = {
     { 2590, 350, 1260, 680, -3876, 1950, 1748, 656 }, /* border class 7 */
     { 2660, 360, 1224, 600, -3570, 1900, 1656, 640 }, /* border class 8 */
 };
+#endif
 
+#if !GN_HAVE_VCOUNT
 /* layer 3 "g0_sum" term 2: multipliers M[8] */
 static const int32_t gn_l3_t2_mult[8] GN_ALIGN(4) = {
     52, 29, -56, -63, -21, 25, -24, 31, /* channels 0..7 */
 };
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum": per border class [9] (top/bottom x left/right of the 3x3 window), per channel: B = sum over terms of M * (n_in * C on signs, (2^k - 1) * P on k-bit levels; -M for a +/-1 identity) (two's complement) */
+static const int32_t gn_l3_vbias[9][32] GN_ALIGN(4) = {
+    { 3332, 1915, 2360, 1719, -3003, 6167, -1128, 2561, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 0 */
+    { 3404, 1983, 2380, 1731, -2967, 6805, -1022, 2889, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 1 */
+    { 3262, 2003, 2300, 1639, -2853, 6511, -1220, 2409, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 2 */
+    { 2204, 1267, 1592, 1167, -1995, 4103, -744, 1697, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 3 */
+    { 2136, 1389, 1620, 1087, -2133, 4497, -482, 1913, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 4 */
+    { 2064, 1307, 1496, 1127, -1947, 4153, -712, 1673, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 5 */
+    { 2204, 1267, 1592, 1167, -1995, 4103, -744, 1697, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 6 */
+    { 2182, 1237, 1648, 1219, -1923, 4619, -808, 1937, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 7 */
+    { 2204, 1335, 1612, 1113, -1725, 4447, -900, 1585, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* border class 8 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum" term 0: per channel c = 2M (two's complement), z = B - c * D */
+static const int32_t gn_l3_t0_vcoef[32] GN_ALIGN(4) = {
+    24, 44, 28, 26, 18, 122, -78, 56, /* channels 0..7 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 8..15 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 16..23 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 24..31 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum" term 0: binary conv 3x3 transposed for the vertical kernel's 16-lane halves, flat [9 taps][8 input channels]: bits o and 16 + o = weight of channel o (1 = +1), for both halves' lanes (two planes, or two pixels); pairs stored as W_i, W_i xor W_i+1 */
+static const uint32_t gn_l3_t0_vweights[72] GN_ALIGN(4) = {
+    0x009d009du, 0x002d002du, 0x00780078u, 0x00800080u, 0x00f700f7u, 0x00080008u, 0x007c007cu, 0x00a300a3u, /* words 0..7 */
+    0x00910091u, 0x008c008cu, 0x001e001eu, 0x00d700d7u, 0x00cb00cbu, 0x00300030u, 0x00c700c7u, 0x000e000eu, /* words 8..15 */
+    0x003b003bu, 0x004d004du, 0x004a004au, 0x007f007fu, 0x00750075u, 0x00960096u, 0x00ee00eeu, 0x00e400e4u, /* words 16..23 */
+    0x00750075u, 0x00b200b2u, 0x00b200b2u, 0x002b002bu, 0x00af00afu, 0x00ca00cau, 0x008b008bu, 0x00750075u, /* words 24..31 */
+    0x008f008fu, 0x00140014u, 0x00510051u, 0x002d002du, 0x00a500a5u, 0x00390039u, 0x003a003au, 0x007d007du, /* words 32..39 */
+    0x00f600f6u, 0x00700070u, 0x004d004du, 0x00810081u, 0x006b006bu, 0x00510051u, 0x00ad00adu, 0x00e800e8u, /* words 40..47 */
+    0x003d003du, 0x001b001bu, 0x00a300a3u, 0x00430043u, 0x00a300a3u, 0x003d003du, 0x004f004fu, 0x00840084u, /* words 48..55 */
+    0x00e000e0u, 0x00c200c2u, 0x00f200f2u, 0x00340034u, 0x008c008cu, 0x00f700f7u, 0x00030003u, 0x00520052u, /* words 56..63 */
+    0x00140014u, 0x00810081u, 0x00300030u, 0x001d001du, 0x002f002fu, 0x00ec00ecu, 0x00a600a6u, 0x00ec00ecu, /* words 64..71 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum" term 1: per channel c = 2M (two's complement), z = B - c * D */
+static const int32_t gn_l3_t1_vcoef[32] GN_ALIGN(4) = {
+    70, 10, 36, 20, -102, 50, 46, 16, /* channels 0..7 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 8..15 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 16..23 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 24..31 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum" term 1: binary conv 3x3 transposed for the vertical kernel's 16-lane halves, flat [9 taps][8 input channels]: bits o and 16 + o = weight of channel o (1 = +1), for both halves' lanes (two planes, or two pixels); pairs stored as W_i, W_i xor W_i+1 */
+static const uint32_t gn_l3_t1_vweights[72] GN_ALIGN(4) = {
+    0x00420042u, 0x007b007bu, 0x00cb00cbu, 0x00e600e6u, 0x00900090u, 0x00c900c9u, 0x00ed00edu, 0x00420042u, /* words 0..7 */
+    0x007b007bu, 0x00770077u, 0x00d000d0u, 0x00920092u, 0x00110011u, 0x00f100f1u, 0x00f400f4u, 0x00210021u, /* words 8..15 */
+    0x00250025u, 0x00c000c0u, 0x00900090u, 0x00e100e1u, 0x00a800a8u, 0x00f500f5u, 0x00050005u, 0x00210021u, /* words 16..23 */
+    0x00200020u, 0x006d006du, 0x00f600f6u, 0x00060006u, 0x00f400f4u, 0x00900090u, 0x00be00beu, 0x004e004eu, /* words 24..31 */
+    0x000b000bu, 0x00000000u, 0x00eb00ebu, 0x00160016u, 0x00470047u, 0x009b009bu, 0x006e006eu, 0x00c600c6u, /* words 32..39 */
+    0x008b008bu, 0x006d006du, 0x00720072u, 0x00f800f8u, 0x00600060u, 0x00020002u, 0x00b700b7u, 0x00760076u, /* words 40..47 */
+    0x00950095u, 0x004f004fu, 0x00210021u, 0x00d700d7u, 0x00cb00cbu, 0x002a002au, 0x00660066u, 0x00b500b5u, /* words 48..55 */
+    0x00970097u, 0x00f200f2u, 0x00ae00aeu, 0x00700070u, 0x00250025u, 0x00780078u, 0x00d100d1u, 0x006c006cu, /* words 56..63 */
+    0x00db00dbu, 0x004b004bu, 0x00f200f2u, 0x00fb00fbu, 0x008a008au, 0x00290029u, 0x003e003eu, 0x000c000cu, /* words 64..71 */
+};
+#endif
+
+#if GN_HAVE_VCOUNT
+/* layer 3 "g0_sum" term 2: per channel c = -2M (two's complement), z = B - c * D */
+static const int32_t gn_l3_t2_vcoef[32] GN_ALIGN(4) = {
+    -104, -58, 112, 126, 42, -50, 48, -62, /* channels 0..7 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 8..15 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 16..23 */
+    0, 0, 0, 0, 0, 0, 0, 0, /* channels 24..31 */
+};
+#endif
 
 /* layer 3 "g0_sum": thresholds [8][1], level = #(z >= T) */
 static const int32_t gn_l3_thresholds[8][1] GN_ALIGN(4) = {
