@@ -51,7 +51,7 @@ public sealed class BaseGroup : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var q0 = input_quant.forward(input_bn.forward(input));
+        var q0 = input_quant.forward(BatchNormForward.Of(input_bn, input));
         return WeightedSum.Of(scales, bases.Select(b => b.forward(q0))).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -47,7 +48,7 @@ public sealed class BlockChain : nn.Module<Tensor, Tensor>
         var x = blocks[0].forward(input);
         for (int j = 1; j < blocks.Count; j++)
         {
-            x = blocks[j].forward(quants[j - 1].forward(norms[j - 1].forward(x)));
+            x = blocks[j].forward(quants[j - 1].forward(BatchNormForward.Of(norms[j - 1], x)));
         }
         return x.MoveToOuterDisposeScope();
     }

@@ -91,7 +91,7 @@ public sealed class GroupNetModel : nn.Module<Tensor, Tensor>
     public Tensor ForwardFeatures(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = nn.functional.relu(stem_bn.forward(stem.forward(input)));
+        var x = nn.functional.relu(BatchNormForward.Of(stem_bn, stem.forward(input)));
         if (trunks is not null)
         {
             x = WeightedSum.Of(trunk_scales!, trunks.Select(t => t.forward(x)));

@@ -1,3 +1,4 @@
+using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -52,6 +53,6 @@ public sealed class PlainBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return bn2.forward(conv2.forward(quant1.forward(bn1.forward(conv1.forward(input))))).MoveToOuterDisposeScope();
+        return BatchNormForward.Of(bn2, conv2.forward(quant1.forward(BatchNormForward.Of(bn1, conv1.forward(input))))).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using GroupNet.Trainer.Modules;
 using GroupNet.Trainer.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -68,9 +69,9 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var h = quant1.forward(bn1.forward(conv1.forward(input)));
-        var f = bn2.forward(conv2.forward(h));
-        var shortcut = shortcut_conv is null ? input : shortcut_bn!.forward(shortcut_conv.forward(input));
+        var h = quant1.forward(BatchNormForward.Of(bn1, conv1.forward(input)));
+        var f = BatchNormForward.Of(bn2, conv2.forward(h));
+        var shortcut = shortcut_conv is null ? input : BatchNormForward.Of(shortcut_bn!, shortcut_conv.forward(input));
         return f.add_(shortcut, Scalars.One).MoveToOuterDisposeScope();
     }
 }
