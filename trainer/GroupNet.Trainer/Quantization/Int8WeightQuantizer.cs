@@ -22,13 +22,13 @@ public static class Int8WeightQuantizer
         {
             var rows = weight.reshape(weight.shape[0], -1);
             var max = rows.abs().amax([1], keepdim: true);
-            var s = where(max > 0, max / MaxLevel, ones_like(max));
+            var s = where(max.gt(Scalars.Zero), max.div(Scalars.Int8Max), ones_like(max));
             var v = rows / s;
             // v - trunc(v) is exact in float, so this is exactly half away from zero (floor(|v| + 0.5) is not: the
             // sum rounds for |v| just below one half).
             var whole = v.trunc();
             var rounded = whole + where((v - whole).abs() >= Scalars.Half, v.sign(), zeros_like(v));
-            q = (rounded.clamp(-MaxLevel, MaxLevel) * s).reshape(weight.shape);
+            q = (rounded.clamp(Scalars.MinusInt8Max, Scalars.Int8Max) * s).reshape(weight.shape);
         }
         if (!weight.requires_grad || !is_grad_enabled())
         {

@@ -21,4 +21,6 @@ internal static class Scalars
     public static readonly Scalar MinusOne = (-1f).ToScalar();
     public static readonly Scalar Half = 0.5f.ToScalar();
     public static readonly Scalar Two = 2f.ToScalar();
+    public static readonly Scalar Int8Max = ((float)Int8WeightQuantizer.MaxLevel).ToScalar();
+    public static readonly Scalar MinusInt8Max = (-(float)Int8WeightQuantizer.MaxLevel).ToScalar();
 }
