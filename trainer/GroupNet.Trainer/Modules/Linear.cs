@@ -1,3 +1,4 @@
+using GroupNet.Trainer.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,8 +26,10 @@ public class Linear : nn.Module<Tensor, Tensor>
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         double bound = 1.0 / Math.Sqrt(inFeatures);
-        weight = new Parameter(rand([outFeatures, inFeatures], generator: generator) * (2 * bound) - bound);
-        bias = new Parameter(rand([outFeatures], generator: generator) * (2 * bound) - bound);
+        using var width = (2 * bound).ToScalar(); // held scalars (Quantization/Scalars explains why)
+        using var low = (-bound).ToScalar();
+        weight = new Parameter(rand([outFeatures, inFeatures], generator: generator).mul_(width).add_(low, Scalars.One));
+        bias = new Parameter(rand([outFeatures], generator: generator).mul_(width).add_(low, Scalars.One));
         register_parameter(nameof(weight), weight);
         register_parameter(nameof(bias), bias);
     }

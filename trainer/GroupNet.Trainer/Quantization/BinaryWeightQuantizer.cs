@@ -45,6 +45,6 @@ public sealed class BinaryWeightQuantizer(bool clipGradient = true)
             return wb.MoveToOuterDisposeScope();
         }
         var passed = ClipGradient ? weight.clamp(Scalars.MinusOne, Scalars.One) : weight;
-        return (wb + (passed - passed.detach())).MoveToOuterDisposeScope();
+        return wb.add(passed.add(passed.detach(), Scalars.MinusOne), Scalars.One).MoveToOuterDisposeScope(); // named alphas (Scalars)
     }
 }

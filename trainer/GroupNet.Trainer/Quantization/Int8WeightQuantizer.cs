@@ -27,13 +27,13 @@ public static class Int8WeightQuantizer
             // v - trunc(v) is exact in float, so this is exactly half away from zero (floor(|v| + 0.5) is not: the
             // sum rounds for |v| just below one half).
             var whole = v.trunc();
-            var rounded = whole + where((v - whole).abs() >= Scalars.Half, v.sign(), zeros_like(v));
+            var rounded = whole.add(where(v.add(whole, Scalars.MinusOne).abs() >= Scalars.Half, v.sign(), zeros_like(v)), Scalars.One);
             q = (rounded.clamp(Scalars.MinusInt8Max, Scalars.Int8Max) * s).reshape(weight.shape);
         }
         if (!weight.requires_grad || !is_grad_enabled())
         {
             return q.MoveToOuterDisposeScope();
         }
-        return (q + (weight - weight.detach())).MoveToOuterDisposeScope();
+        return q.add(weight.add(weight.detach(), Scalars.MinusOne), Scalars.One).MoveToOuterDisposeScope(); // named alphas (Scalars)
     }
 }

@@ -249,10 +249,11 @@ public sealed class Trainer
             {
                 target = BinaryWeightQuantizer.Alphas(w) * BinaryWeightQuantizer.Sign(w);
             }
-            var term = (w - target).square().sum();
-            sum = sum is null ? term : sum + term;
+            var term = w.add(target, Scalars.MinusOne).square().sum();
+            sum = sum is null ? term : sum.add(term, Scalars.One);
         }
-        return ((sum ?? zeros(1, device: Device).sum()) * lambda).MoveToOuterDisposeScope();
+        using var weight = lambda.ToScalar(); // every scalar named and held (Quantization/Scalars)
+        return (sum ?? zeros(1, device: Device).sum()).mul(weight).MoveToOuterDisposeScope();
     }
 
     /// <summary>Restores model, optimiser and epoch count from a checkpoint (the <c>--resume</c> path).</summary>
