@@ -53,6 +53,30 @@
 #endif
 
 /**
+ * @brief The loop of gn_vcount32_c() and gn_vcount16x2_c(): input i's mask is bit i of @p a in all 32 lanes, or with
+ *        @p halves bit i in lanes 0-15 and bit 16 + i in lanes 16-31.
+ */
+GN_INLINE const uint32_t *gn_vcount_inputs_c(uint32_t *rows, const uint32_t *w, uint32_t a, int32_t octs, int32_t nrows,
+                                             int32_t halves)
+{
+    int32_t i, k;
+    for (i = 0; i < 8 * octs; i++)
+    {
+        uint32_t weights = (i & 1) ? (w[i - 1] ^ w[i]) : w[i];
+        uint32_t mask = halves ? (((0u - ((a >> i) & 1u)) & 0x0000FFFFu) | ((0u - ((a >> (16 + i)) & 1u)) & 0xFFFF0000u))
+                               : 0u - ((a >> i) & 1u);
+        uint32_t carry = weights ^ mask;
+        for (k = 0; k < nrows && carry != 0u; k++)
+        {
+            uint32_t next = rows[k] & carry;
+            rows[k] ^= carry;
+            carry = next;
+        }
+    }
+    return w + 8 * octs;
+}
+
+/**
  * @brief The C version of the block (the documentation of the arithmetic): for i < 8 * octs,
  *        adds bit o of (w_i xor mask(bit i of @p a)) to lane o of the counter @p rows.
  * @param rows  uint32_t [nrows]: bit k of lane o's count in bit o of rows[k]; no count may
@@ -65,19 +89,7 @@
  */
 GN_INLINE const uint32_t *gn_vcount32_c(uint32_t *rows, const uint32_t *w, uint32_t a, int32_t octs, int32_t nrows)
 {
-    int32_t i, k;
-    for (i = 0; i < 8 * octs; i++)
-    {
-        uint32_t weights = (i & 1) ? (w[i - 1] ^ w[i]) : w[i];
-        uint32_t carry = weights ^ (0u - ((a >> i) & 1u));
-        for (k = 0; k < nrows && carry != 0u; k++)
-        {
-            uint32_t next = rows[k] & carry;
-            rows[k] ^= carry;
-            carry = next;
-        }
-    }
-    return w + 8 * octs;
+    return gn_vcount_inputs_c(rows, w, a, octs, nrows, 0);
 }
 
 /**
@@ -113,20 +125,7 @@ GN_INLINE const uint32_t *gn_vcount32_u32(uint32_t *rows, const uint32_t *w, uin
  */
 GN_INLINE const uint32_t *gn_vcount16x2_c(uint32_t *rows, const uint32_t *w, uint32_t a, int32_t octs, int32_t nrows)
 {
-    int32_t i, k;
-    for (i = 0; i < 8 * octs; i++)
-    {
-        uint32_t weights = (i & 1) ? (w[i - 1] ^ w[i]) : w[i];
-        uint32_t mask = ((0u - ((a >> i) & 1u)) & 0x0000FFFFu) | ((0u - ((a >> (16 + i)) & 1u)) & 0xFFFF0000u);
-        uint32_t carry = weights ^ mask;
-        for (k = 0; k < nrows && carry != 0u; k++)
-        {
-            uint32_t next = rows[k] & carry;
-            rows[k] ^= carry;
-            carry = next;
-        }
-    }
-    return w + 8 * octs;
+    return gn_vcount_inputs_c(rows, w, a, octs, nrows, 1);
 }
 
 /**

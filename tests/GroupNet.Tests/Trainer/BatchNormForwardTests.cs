@@ -71,17 +71,7 @@ public class BatchNormForwardTests
     {
         const int steps = 1500;
         var (_, expected) = Run(ours: true, momentum: null, steps, seed: 9, evalEvery: false);
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect(0);
-                GC.WaitForPendingFinalizers();
-            }
-        });
-        collector.Start();
-        try
+        using (new CollectingThread())
         {
             var (norm, actual) = Run(ours: true, momentum: null, steps, seed: 9, evalEvery: false);
             for (int s = 0; s < steps; s++)
@@ -89,11 +79,6 @@ public class BatchNormForwardTests
                 actual[s].Should().Equal(expected[s], $"output of step {s} beside a collecting thread");
             }
             norm.num_batches_tracked!.item<long>().Should().Be(steps);
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
     }
 }

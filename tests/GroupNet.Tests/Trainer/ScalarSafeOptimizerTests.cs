@@ -77,28 +77,13 @@ public class ScalarSafeOptimizerTests
     {
         const int steps = 600;
         var expected = Run("sgd", scalarSafe: true, size: 1 << 16, steps);
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect(0);
-                GC.WaitForPendingFinalizers();
-            }
-        });
-        collector.Start();
-        try
+        using (new CollectingThread())
         {
             var actual = Run("sgd", scalarSafe: true, size: 1 << 16, steps);
             for (int i = 0; i < actual.Length; i++)
             {
                 actual[i].Should().Equal(expected[i], $"parameter {i} after {steps} steps beside a collecting thread");
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
     }
 }
